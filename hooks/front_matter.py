@@ -1,0 +1,21 @@
+"""Check each page's front matter (title, tags, date, uses, timeout) and name the line of every mistake."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mathwiki import frontmatter
+from mathwiki.pages import display_path, is_topic
+from mathwiki.report import report
+
+log = logging.getLogger("mkdocs.hooks.front_matter")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    _, problems = frontmatter.read(source, path, topic=is_topic(page.file.src_uri))
+    for problem in problems:
+        report(problem, log)
+    return markdown

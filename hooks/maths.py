@@ -1,0 +1,25 @@
+"""Typeset every formula at build time: the site ships MathML, no maths script and no font CDN."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mathwiki.maths import render_arithmatex
+from mathwiki.pages import display_path
+from mathwiki.problems import Problem
+from mathwiki.report import report
+
+log = logging.getLogger("mkdocs.hooks.maths")
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+
+    def on_error(latex: str, message: str) -> None:
+        index = source.find(latex)
+        line = source.count("\n", 0, index) + 1 if index >= 0 else 1
+        report(Problem(path, line, message), log)
+
+    return render_arithmatex(html, on_error)

@@ -1,0 +1,47 @@
+"""Every problem of a build is logged where it is found; this hook fails the build once, at the end.
+
+It also checks the build settings (``extra.mathwiki``) before anything else runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from mathwiki import report
+from mathwiki.settings import Settings
+
+log = logging.getLogger("mkdocs.hooks.report")
+_command = "build"
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
+
+
+def on_config(config):
+    try:
+        Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent)
+    except ValueError as exc:
+        raise PluginError(f"{config.config_file_path}: {exc}") from exc
+    return config
+
+
+def on_pre_build(config) -> None:
+    report.reset()  # hooks stay loaded between the rebuilds of `mkdocs serve`
+
+
+def on_post_build(config) -> None:
+    errors = report.errors()
+    if not errors:
+        return
+    summary = f"{len(errors)} error(s) in the pages; the site shows each one where it occurs:\n" + "\n".join(
+        f"  {problem}" for problem in errors
+    )
+    if _command == "serve":
+        log.warning(summary)  # keep serving, so the author sees the error boxes in the browser
+        return
+    raise PluginError(summary)

@@ -1,0 +1,163 @@
+"""Front matter is the page's data: read it with line numbers and check it.
+
+MkDocs drops front matter it cannot parse and renders it as text; this module catches that and every other
+mistake in the data, and names the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from mathwiki.problems import Problem
+
+_OPEN = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_RESERVED_SECTIONS = ("used in", "linked from")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2026-13-01) as text, so the check can name its line."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # file line of each top-level key
+    item_lines: dict[str, list[int]] = field(default_factory=dict)  # file line of each list item, by key
+    end_line: int = 0  # file line of the closing ``---`` (0 when there is no front matter)
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        if index is not None and key in self.item_lines and index < len(self.item_lines[key]):
+            return self.item_lines[key][index]
+        return self.key_lines.get(key, 1)
+
+
+def split(text: str) -> tuple[list[str] | None, int, list[Problem]]:
+    """The front matter lines and the index of the closing line, or ``None`` when the page has none."""
+    lines = text.splitlines()
+    if not lines or not _OPEN.match(lines[0]):
+        return None, 0, []
+    for index in range(1, len(lines)):
+        if _CLOSE.match(lines[index]):
+            return lines[1:index], index, []
+    return None, 0, [Problem("", 1, "front matter opened with '---' on line 1 is never closed")]
+
+
+def read(text: str, path: str, *, topic: bool) -> tuple[FrontMatter, list[Problem]]:
+    """Parse and check the front matter of a page whose source is ``text``."""
+    block, closing, problems = split(text)
+    problems = [Problem(path, p.line, p.message) for p in problems]
+    if block is None:
+        if not problems:
+            problems.append(Problem(path, 1, "missing front matter: a page starts with '---', a 'title:' line and '---'"))
+        return FrontMatter(), problems
+    source = "\n".join(block)
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + mark.line if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return FrontMatter(), [Problem(path, line, f"malformed YAML in front matter: {reason}")]
+    if data is None:
+        data, node = {}, None
+    if not isinstance(data, dict) or (node is not None and not isinstance(node, yaml.MappingNode)):
+        return FrontMatter(), [Problem(path, 2, "front matter must be a mapping of 'key: value' lines")]
+
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
+    if node is not None:
+        for key_node, value_node in node.value:
+            key_lines[str(key_node.value)] = 2 + key_node.start_mark.line
+            if isinstance(value_node, yaml.SequenceNode):
+                item_lines[str(key_node.value)] = [2 + item.start_mark.line for item in value_node.value]
+    meta = FrontMatter(data, key_lines, item_lines, closing + 1)
+    problems.extend(_check(meta, path, topic))
+    return meta, problems
+
+
+def _check(meta: FrontMatter, path: str, topic: bool) -> list[Problem]:
+    data, problems = meta.data, []
+
+    def bad(key: str, message: str, index: int | None = None) -> None:
+        problems.append(Problem(path, meta.line_of(key, index), message))
+
+    title = data.get("title")
+    if title is None:
+        problems.append(Problem(path, 1, "front matter has no 'title'"))
+    elif not isinstance(title, str) or not title.strip():
+        bad("title", f"'title' must be non-empty text, found {title!r}")
+
+    for key in ("tags", "uses"):
+        if key not in data:
+            if key == "tags" and topic:
+                problems.append(Problem(path, 1, "a topic page needs 'tags' (a list of words)"))
+            continue
+        value = data[key]
+        if not isinstance(value, list):
+            bad(key, f"'{key}' must be a list, like [{'calculus' if key == 'tags' else 'Derivatives'}], found {value!r}")
+            continue
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                bad(key, f"'{key}' entry {index + 1} must be text, found {item!r}", index)
+
+    if "date" in data:
+        value = data["date"]
+        if isinstance(value, dt.datetime):
+            pass
+        elif isinstance(value, dt.date):
+            pass
+        else:
+            bad("date", f"'date' must be an ISO date like 2026-04-08, found {value!r}")
+    elif topic:
+        problems.append(Problem(path, 1, "a topic page needs a 'date' (ISO, like 2026-04-08)"))
+
+    if "timeout" in data:
+        value = data["timeout"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+            bad("timeout", f"'timeout' must be a number of seconds between 0 and 600, found {value!r}")
+    return problems
+
+
+def reserved_sections(text: str, path: str) -> list[Problem]:
+    """Hand-written "Used In" / "Linked from" sections: the build writes those, the author does not."""
+    problems = []
+    in_fence = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        fence = re.match(r"^(`{3,}|~{3,})", stripped)
+        if fence:
+            marker = fence.group(1)
+            if in_fence is None:
+                in_fence = marker[0]
+            elif marker[0] == in_fence:
+                in_fence = None
+            continue
+        if in_fence:
+            continue
+        heading = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", stripped)
+        if heading and heading.group(1).strip().lower() in _RESERVED_SECTIONS:
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"the section '{heading.group(1).strip()}' is written by the build from the other pages; "
+                    "remove it from the page",
+                )
+            )
+    return problems
