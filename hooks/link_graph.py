@@ -1,1 +1,185 @@
-"""Placeholder until this concern lands."""
+"""The link graph in the build: ``uses:``, ``[[wikilinks]]``, "Builds on", "Used In", "Linked from".
+
+Data flows one way: read every page's front matter in ``on_files``; rewrite wikilinks in ``on_page_markdown``;
+record each page's outgoing links from its HTML in ``on_page_content``; invert once in ``on_env``; add the
+HTML in ``on_page_context``; write ``graph.json`` in ``on_post_build``. The work is in ``mathwiki.graph``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.toc import AnchorLink
+
+from mathwiki import frontmatter
+from mathwiki.graph import links, model, render, wikilinks
+from mathwiki.pages import display_path, is_topic, line_offset
+from mathwiki.problems import Problem
+from mathwiki.report import report
+from mathwiki.settings import Settings
+
+log = logging.getLogger("mkdocs.hooks.link_graph")
+
+
+class _State:
+    """What one build knows; replaced at the start of each build (``mkdocs serve`` keeps hooks loaded)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.index = model.Index(())
+        self.uses: dict[str, list[tuple[str, int]]] = {}
+        self.sources: dict[str, str] = {}  # src_uri -> file text, for wikilink line numbers
+        self.outgoing: dict[str, set[str]] = {}
+        self.graph: model.Graph | None = None
+        self.slugify: wikilinks.Slugify = wikilinks.slugify
+        self.permalink: str | None = None
+
+
+_state = _State()
+
+
+def on_config(config):
+    try:
+        settings = Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent)
+    except ValueError as exc:
+        raise PluginError(f"{config.config_file_path}: {exc}") from exc
+    global _state
+    _state = _State(settings.graph)
+    toc = config.mdx_configs.get("toc", {})
+    if callable(toc.get("slugify")):
+        _state.slugify = toc["slugify"]
+    permalink = toc.get("permalink")
+    _state.permalink = ("&para;" if permalink is True else str(permalink)) if permalink else None
+    return config
+
+
+def on_pre_build(config) -> None:
+    global _state
+    old = _state
+    _state = _State(old.enabled)
+    _state.slugify, _state.permalink = old.slugify, old.permalink
+
+
+def on_files(files, config):
+    if not _state.enabled:
+        return files
+    project = Path(config.config_file_path).parent
+    pages: list[model.Page] = []
+    for file in files.documentation_pages():
+        text = file.content_string
+        path = display_path(config.docs_dir, file.src_uri, project)
+        meta, _ = frontmatter.read(text, path, topic=is_topic(file.src_uri))  # front_matter.py reports those
+        for problem in frontmatter.reserved_sections(text, path):
+            report(problem, log)
+        data = meta.data
+        title = data.get("title")
+        if not isinstance(title, str) or not title.strip():
+            title = _fallback_title(file.src_uri)
+        uses = data.get("uses") if isinstance(data.get("uses"), list) else []
+        tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+        entries = [(i, e) for i, e in enumerate(uses) if isinstance(e, str) and e.strip()]
+        pages.append(
+            model.Page(
+                src_uri=file.src_uri,
+                url=file.url,
+                title=title.strip(),
+                path=path,
+                tags=tuple(str(tag) for tag in tags),
+                uses=tuple(entry for _, entry in entries),
+                uses_lines=tuple(meta.line_of("uses", i) for i, _ in entries),
+                title_line=meta.line_of("title"),
+            )
+        )
+        _state.sources[file.src_uri] = text
+    _state.index = model.Index(pages)
+    _state.uses, problems = model.resolve_uses(pages, _state.index)
+    problems += model.cycle_problems(model.find_cycles(_state.uses), _state.uses, _state.index)
+    for problem in problems:
+        report(problem, log)
+    return files
+
+
+def _fallback_title(src_uri: str) -> str:
+    stem = Path(src_uri).stem
+    if stem in ("index", "README"):
+        stem = Path(src_uri).parent.name or "Home"
+    return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if not _state.enabled or "[[" not in markdown:
+        return markdown
+    src = page.file.src_uri
+
+    def resolve(title: str) -> tuple[str | None, str]:
+        target, why = _state.index.resolve(title)
+        if target is None:
+            return None, why
+        return render.relative_url(target.src_uri, src), ""
+
+    rewritten, unresolved = wikilinks.rewrite(markdown, resolve, slug=_state.slugify)
+    if unresolved:
+        source = _state.sources.get(src, markdown)
+        offset = line_offset(source, markdown)
+        path = display_path(config.docs_dir, src, Path(config.config_file_path).parent)
+        for item in unresolved:
+            report(Problem(path, offset + item.link.line, f"wikilink {item.raw} {item.why}"), log)
+    return rewritten
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if _state.enabled:
+        _state.outgoing[page.file.src_uri] = links.extract_links(html, page.url)
+    return html
+
+
+def on_env(env, config, files):
+    if _state.enabled:
+        _state.graph = model.build_graph(_state.index, _state.uses, _state.outgoing)
+        for problem in model.orphan_problems(_state.graph):
+            report(problem, log)
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    graph = _state.graph
+    src = page.file.src_uri
+    if graph is None or src not in graph.pages:
+        return context
+    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), page.url)
+    bottom = ""
+    if model.GETS_SECTIONS(src):
+        bottom = render.sections(
+            graph.titled(graph.used_in.get(src, ())),
+            graph.titled(graph.linked_from.get(src, ())),
+            page.url,
+            permalink=_state.permalink,
+        )
+        _add_to_toc(page)
+    page.content = top + (page.content or "") + bottom
+    return context
+
+
+def _add_to_toc(page) -> None:
+    """List the two sections in the page's table of contents (the right sidebar)."""
+    toc = page.toc
+    items = getattr(toc, "items", None)
+    if items is None:
+        return
+    if len(items) == 1 and items[0].level < 2:  # a page with an h1: its sections hang under it
+        items = items[0].children
+    for anchor, heading, _ in (render.USED_IN, render.LINKED_FROM):
+        items.append(AnchorLink(heading, anchor, 2))
+
+
+def on_post_build(config) -> None:
+    if _state.graph is None:
+        return
+    target = Path(config.site_dir, "graph.json")
+    os.makedirs(target.parent, exist_ok=True)
+    data = model.to_json(_state.graph)
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,53 @@
+# One command to serve the wiki, one to test it. Both create the virtual environment when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: serve build test test-fast check lint bench lock clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+## serve: build the wiki and serve it on http://127.0.0.1:8000/ (rebuilds on every save)
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr $(HOST)
+
+## build: build the site into site/ in strict mode, as CI does
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## test: every test: the core, the fences, real builds, and the site in headless Chromium
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## test-fast: the core and fence tests only (no real builds, no browser)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not build and not browser"
+
+## check: check every derivative claim in docs/ without building, then lint
+check: $(STAMP)
+	$(BIN)/python -m mathwiki check docs/
+	$(BIN)/ruff check mathwiki plots hooks tests benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check mathwiki plots hooks tests benchmarks
+	$(BIN)/ruff format --check mathwiki plots hooks tests benchmarks
+
+## bench: every benchmark (slow; prints figures, asserts nothing)
+bench: $(STAMP)
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+## lock: re-pin requirements.txt from requirements-dev.in
+lock:
+	rm -rf /tmp/mathwiki-lock && $(PYTHON) -m venv /tmp/mathwiki-lock
+	/tmp/mathwiki-lock/bin/pip install --quiet -r requirements-dev.in
+	(echo "# Pinned versions the test suite ran on (regenerate: make lock)."; /tmp/mathwiki-lock/bin/pip freeze) > requirements.txt
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,53 @@
+"""Broken internal links and anchors, reported with the page and line (MkDocs' own warning names no line)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mathwiki.linkcheck import Link, find_links
+from mathwiki.pages import display_path, line_offset
+from mathwiki.problems import Problem
+from mathwiki.report import report
+
+log = logging.getLogger("mkdocs.hooks.links")
+_pending: list[tuple[str, str, Link]] = []  # (display path, page uri, link) whose anchor needs the target's toc
+
+
+def on_pre_build(config) -> None:
+    _pending.clear()
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    offset = line_offset(source, markdown)
+    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    for link in find_links(markdown, page.file.src_uri):
+        link = Link(link.line + offset, link.target, link.path, link.anchor)
+        target = link.path or page.file.src_uri
+        if link.path and files.get_file_from_path(link.path) is None:
+            report(Problem(path, link.line, f"broken link '{link.target}': there is no page docs/{link.path}"), log)
+        elif link.anchor:
+            _pending.append((path, target, link))
+    return markdown
+
+
+def on_env(env, config, files):
+    anchors: dict[str, set[str]] = {}
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None:
+            continue
+        found: set[str] = set()
+        stack = list(page.toc)
+        while stack:
+            item = stack.pop()
+            found.add(item.id)
+            stack.extend(item.children)
+        found.update(getattr(page, "present_anchor_ids", None) or ())
+        anchors[file.src_uri] = found
+    for path, target, link in _pending:
+        if link.anchor not in anchors.get(target, set()):
+            report(Problem(path, link.line, f"broken anchor '{link.target}': docs/{target} has no heading or "
+                                            f"anchor '#{link.anchor}'"), log)
+    return env

@@ -1,0 +1,57 @@
+"""A page's outgoing links, read from its rendered HTML.
+
+By the time a page is HTML, MkDocs has turned every ``.md`` link into a URL relative to the page, and code
+blocks and inline code hold no ``<a>``: one regex pass over the ``href`` attributes finds the links a reader
+can follow, whatever Markdown form the author used.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote, urljoin
+
+# Everything the build generates (the two lists, the "Builds on" line) sits between these markers, so the
+# graph never counts its own output, even when asked to read a finished page.
+GENERATED_START = "<!-- mathwiki:graph -->"
+GENERATED_END = "<!-- /mathwiki:graph -->"
+
+_GENERATED = re.compile(re.escape(GENERATED_START) + r".*?" + re.escape(GENERATED_END), re.DOTALL)
+_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_BASE = "http://site.invalid/"  # a fake origin: URLs that leave it are external
+_INDEX = "index.html"
+
+
+def normalize_url(url: str) -> str:
+    """One spelling per page: site-relative, unquoted, no fragment or query, ``d/index.html`` -> ``d/``."""
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+    if path == _INDEX or path.endswith("/" + _INDEX):
+        path = path[: -len(_INDEX)]
+    return path
+
+
+def resolve_href(href: str, page_url: str) -> str | None:
+    """The site-relative URL ``href`` leads to from the page at ``page_url``; ``None`` off the site."""
+    href = html.unescape(href.strip())
+    if not href or href.startswith("#"):
+        return normalize_url(page_url)
+    absolute = urljoin(_BASE + page_url.lstrip("/"), href)
+    if not absolute.startswith(_BASE):
+        return None  # another origin, or mailto:, javascript:, data: ...
+    return normalize_url(absolute[len(_BASE) :])
+
+
+def extract_links(content_html: str, page_url: str) -> set[str]:
+    """The normalized URLs the page's ``<a href>`` lead to inside the site, without the page itself.
+
+    The result may name assets or missing pages: the graph keeps only the URLs that are pages.
+    """
+    if GENERATED_START in content_html:
+        content_html = _GENERATED.sub("", content_html)
+    own = normalize_url(page_url)
+    targets: set[str] = set()
+    for match in _HREF.finditer(content_html):
+        target = resolve_href(match.group(1) or match.group(2) or match.group(3) or "", page_url)
+        if target is not None and target != own:
+            targets.add(target)
+    return targets

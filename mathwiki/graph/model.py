@@ -1,0 +1,253 @@
+"""The graph of pages: resolve ``uses`` entries, find prerequisite cycles, invert links into backlinks.
+
+Every function takes and returns plain data, keyed by the page's path under ``docs/`` (its ``src_uri``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mathwiki.graph.links import normalize_url
+from mathwiki.pages import is_topic
+from mathwiki.problems import Problem
+
+# Which pages get the "Used In" / "Linked from" sections and the orphan check: topic pages, i.e. pages
+# under ``topics/`` that are not a folder's ``index.md`` (``mathwiki.pages.is_topic``).
+GETS_SECTIONS = is_topic
+
+ORPHAN_MESSAGE = "no page links here; link it from a related topic"
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str  # path under docs/: ``topics/math/calculus/gradient.md``
+    url: str  # site-relative URL, as MkDocs computes it: ``topics/math/calculus/gradient/``
+    title: str
+    path: str = ""  # how messages name the file: ``docs/topics/math/calculus/gradient.md``
+    tags: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()  # the entries as written
+    uses_lines: tuple[int, ...] = ()  # the file line of each entry
+    title_line: int = 1
+
+    def uses_line(self, index: int) -> int:
+        return self.uses_lines[index] if index < len(self.uses_lines) else self.title_line
+
+    @property
+    def where(self) -> str:
+        return self.path or f"docs/{self.src_uri}"
+
+
+class Index:
+    """Find pages by title (case-insensitive), by path under ``docs/`` and by URL."""
+
+    def __init__(self, pages: Iterable[Page]) -> None:
+        self.by_src: dict[str, Page] = {}
+        self.by_title: dict[str, list[Page]] = defaultdict(list)
+        self.by_url: dict[str, Page] = {}
+        for page in pages:
+            self.by_src[page.src_uri] = page
+            self.by_title[_key(page.title)].append(page)
+            self.by_url[normalize_url(page.url)] = page
+        self._titles: dict[str, str] | None = None
+
+    def page_at(self, url: str) -> Page | None:
+        """The page a normalized URL names; a folder link without its trailing slash also counts."""
+        page = self.by_url.get(url)
+        if page is None and url and not url.endswith("/"):
+            page = self.by_url.get(url + "/")
+        return page
+
+    def resolve(self, entry: str) -> tuple[Page | None, str]:
+        """The page ``entry`` names (a title or a path under ``docs/``), or ``None`` and why not."""
+        text = entry.strip()
+        if text.lower().endswith(".md"):
+            path = text.lstrip("/").removeprefix("docs/")
+            page = self.by_src.get(path)
+            if page is not None:
+                return page, ""
+            close = difflib.get_close_matches(path, list(self.by_src), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return None, f"matches no page: there is no file docs/{path}{hint}"
+        found = self.by_title.get(_key(text), [])
+        if len(found) == 1:
+            return found[0], ""
+        if found:
+            where = ", ".join(sorted(p.where for p in found))
+            return None, f"matches {len(found)} pages with that title ({where}); name one by its path"
+        if self._titles is None:
+            self._titles = {_key(p.title): p.title for p in self.by_src.values()}
+        close = difflib.get_close_matches(_key(text), list(self._titles), n=1)
+        hint = f"; did you mean '{self._titles[close[0]]}'?" if close else ""
+        return None, f"matches no page title{hint}"
+
+
+def _key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+Uses = dict[str, list[tuple[str, int]]]
+
+
+def resolve_uses(pages: Sequence[Page], index: Index) -> tuple[Uses, list[Problem]]:
+    """Each page's prerequisites as ``(src_uri, line of the entry)``, in the page's order, without repeats."""
+    uses: dict[str, list[tuple[str, int]]] = {}
+    problems: list[Problem] = []
+    for page in pages:
+        seen: set[str] = set()
+        resolved: list[tuple[str, int]] = []
+        for number, entry in enumerate(page.uses):
+            target, why = index.resolve(entry)
+            line = page.uses_line(number)
+            if target is None:
+                problems.append(Problem(page.where, line, f"uses entry '{entry}' {why}"))
+            elif target.src_uri not in seen:
+                seen.add(target.src_uri)
+                resolved.append((target.src_uri, line))
+        uses[page.src_uri] = resolved
+    return uses, problems
+
+
+def find_cycles(uses: Mapping[str, Sequence[tuple[str, int]]]) -> list[tuple[str, ...]]:
+    """Prerequisite cycles, one per back edge of a depth-first search, each starting at its smallest page.
+
+    ``("a.md", "b.md")`` means a uses b and b uses a. Iterative: a long chain cannot hit the recursion
+    limit.
+    """
+    white, grey, black = 0, 1, 2
+    colour: dict[str, int] = defaultdict(int)
+    found: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()
+    for root in sorted(uses):
+        if colour[root] != white:
+            continue
+        stack: list[tuple[str, Iterable[tuple[str, int]]]] = [(root, iter(uses.get(root, ())))]
+        path = [root]
+        colour[root] = grey
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                colour[node] = black
+                stack.pop()
+                path.pop()
+                continue
+            target = child[0]
+            if colour[target] == grey:
+                cycle = path[path.index(target) :]
+                start = cycle.index(min(cycle))
+                canonical = tuple(cycle[start:] + cycle[:start])
+                if canonical not in seen:
+                    seen.add(canonical)
+                    found.append(canonical)
+            elif colour[target] == white:
+                colour[target] = grey
+                path.append(target)
+                stack.append((target, iter(uses.get(target, ()))))
+    return found
+
+
+def cycle_problems(
+    cycles: Iterable[tuple[str, ...]], uses: Mapping[str, Sequence[tuple[str, int]]], index: Index
+) -> list[Problem]:
+    problems = []
+    for cycle in cycles:
+        first = index.by_src[cycle[0]]
+        following = cycle[1] if len(cycle) > 1 else cycle[0]
+        line = next((line for target, line in uses[first.src_uri] if target == following), first.title_line)
+        chain = " -> ".join(index.by_src[src].title for src in (*cycle, cycle[0]))
+        problems.append(
+            Problem(
+                first.where,
+                line,
+                f"prerequisite cycle in 'uses': {chain}; a page cannot build on itself, "
+                "directly or through other pages: remove one of these entries",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class Graph:
+    pages: dict[str, Page]  # by src_uri
+    builds_on: dict[str, tuple[str, ...]]  # src_uri -> its prerequisites, in the order written
+    used_in: dict[str, tuple[str, ...]]  # src_uri -> the pages that use it, sorted by title
+    links: dict[str, tuple[str, ...]]  # src_uri -> the pages it links to, sorted by title
+    linked_from: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the inverse of links
+
+    def titled(self, sources: Iterable[str]) -> list[tuple[str, str]]:
+        """``(title, url)`` of each page, for rendering."""
+        return [(self.pages[src].title, self.pages[src].url) for src in sources]
+
+
+def build_graph(
+    index: Index,
+    uses: Mapping[str, Sequence[tuple[str, int]]],
+    outgoing: Mapping[str, Iterable[str]],
+) -> Graph:
+    """Invert ``uses`` and the pages' outgoing link URLs (``links.extract_links``) once, for all pages."""
+    pages = index.by_src
+
+    def by_title(sources: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(set(sources), key=lambda src: (_key(pages[src].title), src)))
+
+    used_in: dict[str, list[str]] = defaultdict(list)
+    builds_on: dict[str, tuple[str, ...]] = {}
+    for src, targets in uses.items():
+        builds_on[src] = tuple(target for target, _ in targets)
+        for target in builds_on[src]:
+            if target != src:
+                used_in[target].append(src)
+
+    links: dict[str, tuple[str, ...]] = {}
+    linked_from: dict[str, list[str]] = defaultdict(list)
+    for src, urls in outgoing.items():
+        if src not in pages:
+            continue
+        targets = set()
+        for url in urls:
+            page = index.page_at(url)
+            if page is not None and page.src_uri != src:
+                targets.add(page.src_uri)
+        links[src] = by_title(targets)
+        for target in targets:
+            linked_from[target].append(src)
+
+    return Graph(
+        pages=dict(pages),
+        builds_on=builds_on,
+        used_in={src: by_title(found) for src, found in used_in.items()},
+        links=links,
+        linked_from={src: by_title(found) for src, found in linked_from.items()},
+    )
+
+
+def orphan_problems(graph: Graph) -> list[Problem]:
+    """Topic pages no reader can reach from another page: no page links to them and no page uses them (a
+    ``uses`` entry puts a link on the using page's "Builds on" line). Warnings, so --strict fails on them."""
+    problems = []
+    for src in sorted(graph.pages):
+        page = graph.pages[src]
+        if GETS_SECTIONS(src) and not graph.linked_from.get(src) and not graph.used_in.get(src):
+            problems.append(Problem(page.where, page.title_line, ORPHAN_MESSAGE, "warning"))
+    return problems
+
+
+def to_json(graph: Graph) -> dict[str, Any]:
+    """The graph as data (``graph.json``): nodes by URL, edges ``source`` -> ``target`` by URL, sorted."""
+    pages = graph.pages
+    nodes = [
+        {"title": page.title, "url": page.url, "path": page.src_uri, "tags": list(page.tags)}
+        for page in sorted(pages.values(), key=lambda p: (p.url, p.src_uri))
+    ]
+    edges = [
+        {"source": pages[src].url, "target": pages[target].url, "kind": kind}
+        for kind, table in (("uses", graph.builds_on), ("link", graph.links))
+        for src, targets in table.items()
+        for target in targets
+    ]
+    edges.sort(key=lambda e: (e["source"], e["target"], e["kind"]))
+    return {"nodes": nodes, "edges": edges}

@@ -1,0 +1,66 @@
+"""The HTML the graph adds to a page: the "Builds on" line at the top, "Used In" and "Linked from" at the end.
+
+Every piece sits between ``links.GENERATED_START`` / ``GENERATED_END`` so link extraction skips it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from mathwiki.graph.links import GENERATED_END, GENERATED_START
+
+USED_IN = ("used-in", "Used In", "No page uses this one yet.")
+LINKED_FROM = ("linked-from", "Linked from", "No page links here yet.")
+
+
+def relative_url(url: str, page_url: str) -> str:
+    """``url`` relative to the page at ``page_url`` (both site-relative), as MkDocs' ``get_relative_url``."""
+    base = page_url
+    head, _, last = base.rpartition("/")
+    if "." in last:
+        base = head
+    base_parts = [part for part in base.split("/") if part]
+    parts = [part for part in url.split("/") if part]
+    common = 0
+    for a, b in zip(base_parts, parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative
+
+
+def _link(title: str, url: str, page_url: str) -> str:
+    return f'<a href="{escape(relative_url(url, page_url))}">{escape(title)}</a>'
+
+
+def builds_on(items: Sequence[tuple[str, str]], page_url: str) -> str:
+    """``<p class="builds-on">Builds on: <a>Derivatives</a>, <a>Gradient</a></p>``, or nothing."""
+    if not items:
+        return ""
+    links = ", ".join(_link(title, url, page_url) for title, url in items)
+    return f'{GENERATED_START}<p class="builds-on">Builds on: {links}</p>{GENERATED_END}\n'
+
+
+def sections(
+    used_in: Sequence[tuple[str, str]],
+    linked_from: Sequence[tuple[str, str]],
+    page_url: str,
+    *,
+    permalink: str | None = None,
+) -> str:
+    """The two last sections of a topic page; ``permalink`` is the toc extension's anchor text, if any."""
+    parts = [GENERATED_START]
+    for (anchor, heading, empty), items in ((USED_IN, used_in), (LINKED_FROM, linked_from)):
+        link = ""
+        if permalink:
+            link = f'<a class="headerlink" href="#{anchor}" title="Permanent link">{permalink}</a>'
+        parts.append(f'<h2 id="{anchor}">{heading}{link}</h2>')
+        if items:
+            entries = "".join(f"<li>{_link(title, url, page_url)}</li>" for title, url in items)
+            parts.append(f'<ul class="graph-list">{entries}</ul>')
+        else:
+            parts.append(f'<p class="graph-empty">{empty}</p>')
+    parts.append(GENERATED_END)
+    return "\n" + "\n".join(parts) + "\n"

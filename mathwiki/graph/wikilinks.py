@@ -1,0 +1,127 @@
+"""``[[Title]]``, ``[[Title|text]]``, ``[[Title#Heading]]``: rewritten into ordinary Markdown links before
+rendering, so MkDocs checks and converts them like every other link and they count for "Linked from".
+
+Wikilinks inside fenced code blocks and inline code are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown.extensions.toc import slugify as _toc_slugify
+
+Slugify = Callable[[str, str], str]
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_TOKENS = re.compile(
+    r"(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)(?P=ticks)(?!`))"  # a code span, closed
+    r"|(?P<lone>`+)"  # a backtick run that opens nothing: literal text
+    r"|(?<!!)\[\[(?P<inner>[^\[\]\n]+?)\]\]"
+)
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    target: str  # the title as written ("" for a link to a heading of the same page)
+    anchor: str  # the heading as written, or ""
+    text: str  # what the reader sees
+    line: int  # line in the text that was scanned (1-based)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    link: WikiLink
+    raw: str  # the whole ``[[...]]``
+    why: str
+
+
+def slugify(heading: str, separator: str = "-") -> str:
+    """The anchor MkDocs' default toc extension gives a heading: "The Math Inside" -> "the-math-inside"."""
+    return _toc_slugify(heading, separator)
+
+
+def parse(inner: str, line: int) -> WikiLink:
+    target, bar, alias = inner.partition("|")
+    target = target.removesuffix("\\")  # [[A\|b]] inside a table cell
+    name, _, anchor = target.partition("#")
+    name, anchor = name.strip(), anchor.strip()
+    text = alias.strip() if bar and alias.strip() else (name or anchor)
+    return WikiLink(name, anchor, text, line)
+
+
+def _code_lines(lines: list[str]) -> list[bool]:
+    """Which lines belong to a fenced code block (fences included), following the opening marker's rules."""
+    inside: list[bool] = []
+    marker = ""
+    for line in lines:
+        match = _FENCE.match(line)
+        if marker:
+            inside.append(True)
+            stripped = line.strip()
+            if stripped and set(stripped) == {marker[0]} and len(stripped) >= len(marker):
+                marker = ""
+        elif match and not (match.group(1)[0] == "`" and "`" in line[match.end() :]):
+            marker = match.group(1)
+            inside.append(True)
+        else:
+            inside.append(False)
+    return inside
+
+
+def rewrite(
+    markdown: str,
+    resolve: Callable[[str], tuple[str | None, str]],
+    *,
+    slug: Slugify = slugify,
+) -> tuple[str, list[Unresolved]]:
+    """Replace each wikilink by ``[text](path#anchor)``.
+
+    ``resolve(title)`` returns the link target (a path relative to the current page, usually ``x.md``) or
+    ``None`` and the reason. Wikilinks that resolve to nothing are left as they are and returned.
+    """
+    if "[[" not in markdown:
+        return markdown, []
+    lines = markdown.split("\n")
+    code = _code_lines(lines)
+    out: list[str] = []
+    unresolved: list[Unresolved] = []
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and code[end] == code[start]:
+            end += 1
+        chunk = "\n".join(lines[start:end])
+        if code[start] or "[[" not in chunk:
+            out.append(chunk)
+        else:
+            out.append(_rewrite_prose(chunk, start + 1, resolve, slug, unresolved))
+        start = end
+    return "\n".join(out), unresolved
+
+
+def _rewrite_prose(
+    chunk: str,
+    first_line: int,
+    resolve: Callable[[str], tuple[str | None, str]],
+    slug: Slugify,
+    unresolved: list[Unresolved],
+) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group("inner") is None:
+            return match.group(0)
+        link = parse(match.group("inner"), first_line + chunk.count("\n", 0, match.start()))
+        fragment = f"#{slug(link.anchor, '-')}" if link.anchor else ""
+        if not link.target:
+            if not fragment:
+                return match.group(0)
+            return f"[{link.text}]({fragment})"
+        href, why = resolve(link.target)
+        if href is None:
+            unresolved.append(Unresolved(link, match.group(0), why))
+            return match.group(0)
+        href += fragment
+        return f"[{link.text}](<{href}>)" if " " in href else f"[{link.text}]({href})"
+
+    return _TOKENS.sub(replace, chunk)
