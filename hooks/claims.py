@@ -1,1 +1,109 @@
-"""Placeholder until this concern lands."""
+"""MkDocs adapter for verify fences: register the fence, check every page's claims before rendering.
+
+All the logic is in ``mathwiki.claims``; this file only translates MkDocs events into calls on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from pymdownx.superfences import SuperFencesException
+
+from mathwiki.claims.model import FenceResult, summary
+from mathwiki.claims.render import make_formatter, normalise
+from mathwiki.claims.runner import check_pages, page_fences, problems_of, sympy_version
+from mathwiki.problems import Problem
+from mathwiki.report import report
+from mathwiki.settings import Settings
+
+log = logging.getLogger("mkdocs.hooks.claims")
+
+_settings: Settings | None = None
+_project_dir = Path.cwd()
+_results: dict[str, list[FenceResult]] = {}  # page path ("docs/x.md") -> its fences' results
+_used: dict[str, set[int]] = {}
+_current: str | None = None
+
+
+def _page_path(abs_src_path: str) -> str:
+    return os.path.relpath(abs_src_path, _project_dir).replace(os.sep, "/")
+
+
+def _lookup(source: str) -> FenceResult | None:
+    """The results of the fence of the current page whose body is ``source`` (identical fences in order)."""
+    if _current is None:
+        return None
+    body = normalise(source)
+    used = _used.setdefault(_current, set())
+    candidates = [(i, f) for i, f in enumerate(_results.get(_current, [])) if normalise(f.body) == body]
+    for index, fence in candidates:
+        if index not in used:
+            used.add(index)
+            return fence
+    return candidates[0][1] if candidates else None
+
+
+def _enabled() -> bool:
+    return _settings is not None and _settings.claims
+
+
+def _safe(formatter: Any) -> Any:
+    def format(*args: Any, **kwargs: Any) -> str:
+        try:
+            return formatter(*args, **kwargs)
+        except Exception as exc:  # SuperFences drops any other exception and renders nothing
+            raise SuperFencesException(f"verify fence on {_current}: {type(exc).__name__}: {exc}") from exc
+
+    return format
+
+
+def on_config(config: Any) -> Any:
+    global _settings, _project_dir
+    _project_dir = Path(config.config_file_path).resolve().parent
+    _settings = Settings.from_mapping((config.extra or {}).get("mathwiki"), _project_dir)
+    formatter, validator = make_formatter(_lookup, _enabled, sympy_version())
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    fences[:] = [f for f in fences if f.get("name") != "verify"]
+    fences.append({"name": "verify", "class": "verify", "format": _safe(formatter), "validator": validator})
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """The pre-pass: every page's verify fences checked at once (cached, in parallel, out of process)."""
+    global _current
+    _results.clear()
+    _used.clear()
+    _current = None
+    if not _enabled():
+        return files
+    assert _settings is not None
+    pages = []
+    for file in files.documentation_pages():
+        path = _page_path(file.abs_src_path)
+        try:
+            text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            report(Problem(path, 1, f"cannot read the page: {exc}"), log)
+            continue
+        page = page_fences(path, text)
+        if page.fences:
+            pages.append(page)
+    _results.update(check_pages(pages, _settings))
+    for path, fences in _results.items():
+        for problem in problems_of(path, fences):
+            report(problem, log)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    global _current
+    _current = _page_path(page.file.abs_src_path)
+    _used.pop(_current, None)
+    verified, total = summary(_results.get(_current, []))
+    if total:
+        page.meta["claims"] = {"verified": verified, "total": total}
+    return markdown

@@ -1,1 +1,212 @@
-"""Placeholder until this concern lands."""
+"""MkDocs adapter for ```` ```python ```` fences: run every page's code before rendering, show the results.
+
+All the logic is in ``mathwiki.execution``. ``on_files`` is the pre-pass: every page's blocks run at once
+(cached, in parallel, each page in its own sandboxed worker). The SuperFences formatter only highlights the
+code and looks the result up. Figures are written into the site in ``on_post_build``.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+from pymdownx.superfences import SuperFencesException, highlight_validator
+
+from mathwiki import frontmatter
+from mathwiki.cache import Cache
+from mathwiki.execution.render import figure_name, render
+from mathwiki.execution.runner import CACHE_VERSION, Block, BlockResult, PageJob, PageResult, Runner
+from mathwiki.execution.sandbox import probe
+from mathwiki.fences import scan_fences
+from mathwiki.pages import display_path
+from mathwiki.problems import Problem
+from mathwiki.report import report
+from mathwiki.settings import Settings
+
+log = logging.getLogger("mkdocs.hooks.code_blocks")
+
+FIGURES = "assets/code-figures"
+_OWN_OPTIONS = ("run", "bind")
+
+_settings: Settings | None = None
+_project_dir = Path.cwd()
+_pages: dict[str, tuple[PageJob, PageResult]] = {}  # src_uri -> job and results
+_used: dict[str, set[int]] = {}
+_current: tuple[str, str] | None = None  # (src_uri, page url) of the page being rendered
+_figures: dict[str, str] = {}  # file name -> base64 PNG, written in on_post_build
+
+
+def _validator(
+    language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any], md: Any
+) -> bool:
+    for name in _OWN_OPTIONS:
+        if name in inputs:
+            options[name] = inputs.pop(name)
+    return highlight_validator(language, inputs, options, attrs, md)
+
+
+def _lookup(source: str) -> tuple[BlockResult, list[str]] | None:
+    """The result of the current page's python block whose code is ``source`` (identical blocks in order),
+    and the other problems found at that block (a ``bind=`` that disagrees)."""
+    if _current is None or _current[0] not in _pages:
+        return None
+    job, page = _pages[_current[0]]
+    used = _used.setdefault(_current[0], set())
+    wanted = source.strip("\n")
+    for index, block in enumerate(job.blocks):
+        if index not in used and block.source.strip("\n") == wanted:
+            used.add(index)
+            result = page.blocks[index]
+            others = [p.message for p in page.problems if p.line == block.line and p.message != result.error]
+            return result, others
+    return None
+
+
+def _figure_url(name: str) -> str:
+    page_url = _current[1] if _current else ""
+    return get_relative_url(f"{FIGURES}/{name}", page_url)
+
+
+def _format(
+    source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
+) -> str:
+    own = {name: options.pop(name) for name in _OWN_OPTIONS if name in options}
+    highlight = md.preprocessors["fenced_code_block"].extension.superfences[0]["formatter"]
+    html = highlight(src=source, language=language, options=options, md=md, **kwargs)
+    if _settings is None or not _settings.execute or own.get("run", "").lower() == "no":
+        return html
+    found = _lookup(source)
+    if found is None:
+        return html
+    result, problems = found
+    extra = render(result, _figure_url, problems)
+    for png in result.figures:
+        _figures[figure_name(png)] = png
+    return f'<div class="code-block">{html}{extra}</div>' if extra else html
+
+
+def _safe_format(*args: Any, **kwargs: Any) -> str:
+    try:
+        return _format(*args, **kwargs)
+    except Exception as exc:  # SuperFences drops any other exception and renders nothing
+        page = _current[0] if _current else "?"
+        raise SuperFencesException(f"python fence on {page}: {type(exc).__name__}: {exc}") from exc
+
+
+def on_config(config: Any) -> Any:
+    global _settings, _project_dir
+    _project_dir = Path(config.config_file_path).resolve().parent
+    try:
+        _settings = Settings.from_mapping((config.extra or {}).get("mathwiki"), _project_dir)
+    except ValueError as exc:
+        raise PluginError(f"{config.config_file_path}: {exc}") from exc
+    if "pymdownx.superfences" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.superfences")
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    fences[:] = [f for f in fences if f.get("name") != "python"]
+    fences.append({"name": "python", "class": "python", "format": _safe_format, "validator": _validator})
+    return config
+
+
+def _timeout(text: str, settings: Settings) -> float:
+    block, _, _ = frontmatter.split(text)
+    if block is not None:
+        meta, _ = frontmatter.read(text, "", topic=False)
+        value = meta.data.get("timeout")
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 600:
+            return float(value)
+    return settings.code_timeout_s
+
+
+def _job(path: str, text: str, settings: Settings) -> PageJob | None:
+    fences = scan_fences(text)
+    blocks = []
+    for fence in fences:
+        if fence.lang != "python":
+            continue
+        run = fence.options.get("run", "yes").lower()
+        if run not in ("yes", "no"):
+            report(
+                Problem(
+                    path, fence.line, f'run="{fence.options["run"]}": the only values are "no" and "yes"'
+                ),
+                log,
+            )
+        blocks.append(Block.from_fence(fence))
+    if not blocks:
+        return None
+    verify = tuple((f.body, f.line) for f in fences if f.lang == "verify")
+    return PageJob(path, tuple(blocks), _timeout(text, settings), verify)
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """The pre-pass: every page's python blocks run at once, before any page is rendered."""
+    global _current
+    _pages.clear()
+    _used.clear()
+    _figures.clear()
+    _current = None
+    if _settings is None or not _settings.execute:
+        return files
+    settings = _settings
+    jobs: dict[str, PageJob] = {}
+    for file in files.documentation_pages():
+        path = display_path(config.docs_dir, file.src_uri, _project_dir)
+        try:
+            text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            report(Problem(path, 1, f"cannot read the page: {exc}"), log)
+            continue
+        job = _job(path, text, settings)
+        if job is not None:
+            jobs[file.src_uri] = job
+    if not jobs:
+        return files
+    started = time.monotonic()
+    sandbox = probe()
+    if sandbox.missing():
+        log.info("code blocks: some protections are off on this machine: %s", "; ".join(sandbox.missing()))
+    runner = Runner(
+        Cache(settings.cache_dir, "code", CACHE_VERSION),
+        memory_mb=settings.code_memory_mb,
+        output_limit=settings.output_limit_bytes,
+        workers=settings.workers,
+        sandbox=sandbox,
+        mpl_cache=settings.cache_dir / "matplotlib",
+    )
+    results = runner.run_pages(list(jobs.values()))
+    for (src_uri, job), result in zip(jobs.items(), results, strict=True):
+        _pages[src_uri] = (job, result)
+        for problem in result.problems:
+            report(problem, log)
+    log.info(
+        "code blocks: %d page(s), %d run in a worker, the rest from the cache (%.1f s)",
+        len(jobs),
+        runner.started,
+        time.monotonic() - started,
+    )
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    global _current
+    _current = (page.file.src_uri, page.url)
+    _used.pop(page.file.src_uri, None)
+    return markdown
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Write the figures of the pages: after the site folder was cleaned, before pages are written."""
+    folder = Path(config.site_dir) / FIGURES
+    for name, png in _figures.items():
+        target = folder / name
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(png))
+    return env

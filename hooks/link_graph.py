@@ -85,7 +85,7 @@ def on_files(files, config):
         pages.append(
             model.Page(
                 src_uri=file.src_uri,
-                url=file.url,
+                url=links.normalize_url(file.url),
                 title=title.strip(),
                 path=path,
                 tags=tuple(str(tag) for tag in tags),
@@ -150,13 +150,13 @@ def on_page_context(context, page, config, nav):
     src = page.file.src_uri
     if graph is None or src not in graph.pages:
         return context
-    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), page.url)
+    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), graph.pages[src].url)
     bottom = ""
     if model.GETS_SECTIONS(src):
         bottom = render.sections(
             graph.titled(graph.used_in.get(src, ())),
             graph.titled(graph.linked_from.get(src, ())),
-            page.url,
+            graph.pages[src].url,
             permalink=_state.permalink,
         )
         _add_to_toc(page)

@@ -1,1 +1,213 @@
-"""Placeholder until this concern lands."""
+"""MkDocs adapter for surface fences: register the fence, draw every page's figures before rendering.
+
+All the logic is in ``plots``; this file only translates MkDocs events into calls on it. The figures of the
+whole site are drawn in on_files (cached, in parallel, out of process); the fence formatter only looks them
+up; on_post_build writes the PNGs into ``site/assets/figures/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pymdownx.superfences import SuperFencesException
+
+from mathwiki import frontmatter
+from mathwiki.fences import scan_fences
+from mathwiki.problems import Problem
+from mathwiki.report import report
+from mathwiki.settings import Settings
+from plots import html
+from plots.pipeline import Drawn, draw_all
+from plots.resolve import Figure, page_definitions, resolve
+from plots.spec import SpecError, parse_spec
+
+log = logging.getLogger("mkdocs.hooks.surfaces")
+
+FIGURE_DIR = "assets/figures"
+
+
+@dataclass(frozen=True)
+class _Fence:
+    figure: Figure | None
+    problem: Problem | None
+    point_line: int | None = None
+    head_line: int = 0
+
+
+_settings: Settings | None = None
+_project_dir = Path.cwd()
+_fences: dict[tuple[str, str], _Fence] = {}  # (page path, fence body) -> what the pre-pass found
+_drawn: dict[str, Drawn] = {}
+_keys: dict[Figure, str] = {}
+_current: tuple[str, str] | None = None  # (page path, page URL) of the page being rendered
+
+
+def _normalise(body: str) -> str:
+    return "\n".join(line.rstrip() for line in body.strip().splitlines())
+
+
+def _page_path(abs_src_path: str) -> str:
+    return os.path.relpath(abs_src_path, _project_dir).replace(os.sep, "/")
+
+
+def _title(text: str, path: str) -> str:
+    meta, _ = frontmatter.read(text, path, topic=False)
+    title = meta.data.get("title")
+    return (
+        title.strip()
+        if isinstance(title, str) and title.strip()
+        else Path(path).stem.replace("-", " ").title()
+    )
+
+
+def _collect(path: str, text: str, max_grid: int) -> None:
+    definitions = None
+    title = _title(text, path)
+    for fence in scan_fences(text):
+        if fence.lang != "surface":
+            continue
+        if definitions is None:
+            definitions = page_definitions(text)
+        try:
+            raw = parse_spec(fence.body, max_grid)
+            figure = resolve(raw, definitions, title)
+        except SpecError as exc:
+            line = fence.body_line(exc.line) if exc.line is not None else fence.line
+            problem = Problem(path, line, f"surface: {exc.message}")
+            _fences[(path, _normalise(fence.body))] = _Fence(None, problem)
+            continue
+        point_line = fence.body_line(raw.point_line) if raw.point_line is not None else None
+        entry = _Fence(figure, None, point_line, fence.body_line(raw.head_line))
+        _fences[(path, _normalise(fence.body))] = entry
+
+
+def on_config(config: Any) -> Any:
+    global _settings, _project_dir
+    _project_dir = Path(config.config_file_path).resolve().parent
+    _settings = Settings.from_mapping((config.extra or {}).get("mathwiki"), _project_dir)
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    fences[:] = [f for f in fences if f.get("name") != "surface"]
+    fences.append(custom_fence())
+    return config
+
+
+def custom_fence() -> dict[str, Any]:
+    """The SuperFences registration of the ``surface`` fence."""
+    return {"name": "surface", "class": "surface", "format": _safe(format_fence), "validator": _validate}
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """The pre-pass: every surface fence of the site resolved, and the missing figures drawn at once."""
+    pages: dict[str, str] = {}
+    for file in files.documentation_pages():
+        try:
+            pages[_page_path(file.abs_src_path)] = Path(file.abs_src_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # another hook reports unreadable pages
+    assert _settings is not None
+    prepare(pages, _settings)
+    return files
+
+
+def prepare(pages: dict[str, str], settings: Settings) -> None:
+    """Resolve the surface fences of ``pages`` (path -> text), draw what the cache lacks, report problems."""
+    global _current, _settings
+    _settings = settings
+    _fences.clear()
+    _drawn.clear()
+    _keys.clear()
+    _current = None
+    for path, text in pages.items():
+        if "surface" in text:
+            _collect(path, text, settings.figure_max_grid)
+    for entry in _fences.values():
+        if entry.problem is not None:
+            report(entry.problem, log)
+    if not settings.figures:
+        return
+    figures = [entry.figure for entry in _fences.values() if entry.figure is not None]
+    drawn, keys, _ = draw_all(figures, settings, log=log)
+    _drawn.update(drawn)
+    _keys.update(keys)
+    for (path, _), entry in _fences.items():
+        if entry.figure is not None and not _drawn[_keys[entry.figure]].ok:
+            report(_draw_problem(path, entry, _drawn[_keys[entry.figure]]), log)
+
+
+def set_page(path: str, url: str) -> None:
+    """The page being rendered: its path names problems, its URL makes the image links relative."""
+    global _current
+    _current = (path, url)
+
+
+def _draw_problem(path: str, entry: _Fence, drawn: Drawn) -> Problem:
+    line = entry.point_line if drawn.error_at_point and entry.point_line else entry.head_line
+    return Problem(path, line, f"surface: {drawn.error}")
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    set_page(_page_path(page.file.abs_src_path), page.url)
+    return markdown
+
+
+def _url(page_url: str, name: str) -> str:
+    """``name`` in the figure folder, relative to the page (works offline and under any site path)."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+    return posixpath.relpath(f"{FIGURE_DIR}/{name}", base.rstrip("/") or ".")
+
+
+def _validate(language: str, inputs: dict, options: dict, attrs: dict, md: Any) -> bool:
+    return True  # the fence takes no options: everything is in its body
+
+
+def format_fence(source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any) -> str:
+    if _settings is not None and not _settings.figures:
+        return html.placeholder_html(source)
+    if _current is None:
+        raise RuntimeError("a surface fence was rendered outside a page")
+    path, page_url = _current
+    entry = _fences.get((path, _normalise(source)))
+    if entry is None:
+        raise RuntimeError(
+            f"{path}: a surface fence the pre-pass did not see (is it inside an unusual block?)"
+        )
+    if entry.problem is not None:
+        return html.error_html(str(entry.problem))
+    assert entry.figure is not None
+    drawn = _drawn[_keys[entry.figure]]
+    if not drawn.ok:
+        return html.error_html(str(_draw_problem(path, entry, drawn)))
+    light, dark = html.file_names(drawn.key)
+    return html.figure_html(entry.figure, drawn, _url(page_url, light), _url(page_url, dark))
+
+
+def _safe(formatter: Any) -> Any:
+    def format(*args: Any, **kwargs: Any) -> str:
+        try:
+            return formatter(*args, **kwargs)
+        except Exception as exc:  # SuperFences drops any other exception and renders nothing
+            where = _current[0] if _current else "?"
+            raise SuperFencesException(f"surface fence on {where}: {type(exc).__name__}: {exc}") from exc
+
+    return format
+
+
+def on_post_build(config: Any) -> None:
+    folder = Path(config.site_dir) / FIGURE_DIR
+    written = 0
+    for drawn in _drawn.values():
+        if not drawn.ok:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in zip(html.file_names(drawn.key), (drawn.light, drawn.dark), strict=True):
+            target = folder / name
+            if not target.exists() or target.read_bytes() != data:
+                target.write_bytes(data)
+                written += 1
+    log.debug("surfaces: %d image file(s) written to %s", written, folder)

@@ -168,6 +168,9 @@ def run_worker(
         proc.wait()
         for reader in readers:
             reader.join(timeout=2.0)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()  # unclosed pipes are a ResourceWarning (an error under pytest's filterwarnings)
     elapsed = time.monotonic() - started
     stderr_text = err.decode("utf-8", "replace")
     tail = stderr_text.strip().splitlines()[-5:]

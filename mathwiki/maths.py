@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from latex2mathml.converter import convert
@@ -33,7 +34,7 @@ def to_mathml(latex: str, display: bool) -> str:
     return mathml
 
 
-def render_arithmatex(page_html: str, on_error: callable) -> str:  # type: ignore[valid-type]
+def render_arithmatex(page_html: str, on_error: Callable[[str, str], None]) -> str:
     """Replace every formula that ``pymdownx.arithmatex`` (generic mode) left in ``page_html`` with MathML.
 
     ``on_error(latex, message)`` is called for a formula that cannot be typeset; the formula then stays

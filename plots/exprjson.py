@@ -1,4 +1,4 @@
-"""Carry a SymPy expression to the drawing process as JSON, rebuilt from a whitelist, never by evaluating text.
+"""Carry a SymPy expression to the drawing process as JSON, rebuilt from a whitelist, never from text.
 
 The expression was built by the project's safe LaTeX parser; what crosses the process boundary is a tree of
 class names and numbers. ``from_json`` only constructs the classes named in ``_FUNCTIONS`` and ``_CONSTANTS``,

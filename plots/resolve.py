@@ -1,4 +1,4 @@
-"""Tie a surface fence to its formula: the definition (its own, or one a verify fence made), ranges, constants.
+"""Tie a surface fence to its formula: its definition (or a verify fence's), ranges and constants.
 
 The formula is read with the project's safe LaTeX parser (``mathwiki.latex``), never with ``sympify``. The
 result, ``Figure``, is everything the drawing process needs, as plain JSON-able data: the function and its
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy
 
@@ -41,9 +41,9 @@ class Figure:
     constants: tuple[tuple[str, float, str], ...]  # (LaTeX name, value, value as written)
     grid: int
     title: str
-    f: list
-    fx: list
-    fy: list
+    f: list = field(hash=False)  # JSON trees (plots.exprjson), constants substituted
+    fx: list = field(hash=False)
+    fy: list = field(hash=False)
 
     def payload(self) -> dict:
         return {
@@ -154,7 +154,8 @@ def resolve(raw: RawSpec, definitions: Mapping[str, PageDefinition], title: str)
         if key not in by_name:
             raise SpecError(
                 f"'{entry.key}' is not a variable or constant of {fname}: its variables are "
-                f"{_list([p.name for p in params])} and its constants are {_list([c.name for c in constants])}",
+                f"{_list([p.name for p in params])} and its constants are "
+                f"{_list([c.name for c in constants])}",
                 entry.line,
             )
         if by_name[key] in params:

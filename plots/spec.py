@@ -171,6 +171,6 @@ def parse_spec(body: str, max_grid: int) -> RawSpec:
 
 
 def normalise_name(text: str) -> str:
-    """``\\sigma`` -> ``sigma``, ``w_{1}`` -> ``w_1``, ``\\mathrm{LSE}`` -> ``LSE``: how names are compared."""
+    """How names compare: ``\\sigma`` -> ``sigma``, ``w_{1}`` -> ``w_1``, ``\\mathrm{LSE}`` -> ``LSE``."""
     text = re.sub(r"\\(?:mathrm|operatorname|text|mathit)\s*", "", text)
     return re.sub(r"[\\{}\s]", "", text)

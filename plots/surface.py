@@ -35,6 +35,10 @@ MAX_SURFACE_FACETS = 90  # per axis: the 3-D mesh is drawn coarser than the grid
 class DrawError(ValueError):
     """The formula cannot be drawn over the given ranges (undefined everywhere, undefined at the point...)."""
 
+    def __init__(self, message: str, at_point: bool = False) -> None:
+        super().__init__(message)
+        self.at_point = at_point
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -126,7 +130,7 @@ def _numeric(tree: Any, symbols: tuple[sympy.Symbol, sympy.Symbol]) -> Any:
 
 
 def sample(payload: dict[str, Any]) -> Sampled:
-    """Evaluate the function on the grid and at the point; raise ``DrawError`` when there is nothing to draw."""
+    """The function on the grid and at the point; ``DrawError`` when there is nothing to draw."""
     names = payload["var_names"]
     symbols = (sympy.Symbol(names[0]), sympy.Symbol(names[1]))
     f = _numeric(payload["f"], symbols)
@@ -158,13 +162,14 @@ def sample(payload: dict[str, Any]) -> Sampled:
         px, py = payload["point"]
         pz = float(f(np.float64(px), np.float64(py)))
         if not math.isfinite(pz):
-            raise DrawError(f"{name} is undefined at the point ({px:g}, {py:g}): choose another point")
+            raise DrawError(f"{name} is undefined at the point ({px:g}, {py:g}): choose another point", True)
         fx = float(_numeric(payload["fx"], symbols)(np.float64(px), np.float64(py)))
         fy = float(_numeric(payload["fy"], symbols)(np.float64(px), np.float64(py)))
         if not (math.isfinite(fx) and math.isfinite(fy)):
             raise DrawError(
-                f"{name} has no partial derivatives at the point ({px:g}, {py:g}) (not differentiable there): "
-                "choose another point"
+                f"{name} has no partial derivatives at the point ({px:g}, {py:g}) "
+                "(not differentiable there): choose another point",
+                True,
             )
         point, slopes = (px, py, pz), (fx, fy)
         zmin, zmax = min(zmin, pz), max(zmax, pz)
@@ -232,7 +237,7 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
     ax.view_init(elev=26, azim=-58)
     ax.set_box_aspect(None, zoom=0.9)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-        axis.set_major_locator(MaxNLocator(5))
+        axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
 
     handles = []
     if data.point is not None and data.slopes is not None:
@@ -244,9 +249,9 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
         along_y = data.fn(np.full_like(ys, px), ys)
         ax.plot(xs, np.full_like(xs, py), along_x, color=theme.slice_x, lw=2.4, zorder=5, path_effects=halo)
         ax.plot(np.full_like(ys, px), ys, along_y, color=theme.slice_y, lw=2.4, zorder=5, path_effects=halo)
-        for slope, span, color, direction in (
-            (fx, x1 - x0, theme.slice_x, (1.0, 0.0)),
-            (fy, y1 - y0, theme.slice_y, (0.0, 1.0)),
+        for slope, span, direction in (
+            (fx, x1 - x0, (1.0, 0.0)),
+            (fy, y1 - y0, (0.0, 1.0)),
         ):
             t = _tangent_extent(0.28 * span, slope, pz, zmin, zmax)
             ts = np.array([-t, t])
@@ -261,12 +266,13 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
             )
         ax.plot([px], [py], [pz], "o", color=theme.point, ms=5, zorder=7, path_effects=halo)
         handles = [
-            ax.plot([], [], color=theme.slice_x, lw=2.2, label=_slope_label(fname_plain, var_tex[0], names[0], fx))[
-                0
-            ],
-            ax.plot([], [], color=theme.slice_y, lw=2.2, label=_slope_label(fname_plain, var_tex[1], names[1], fy))[
-                0
-            ],
+            ax.plot(
+                [], [], color=theme.slice_x, lw=2.2, label=_slope_label(fname_plain, var_tex[0], names[0], fx)
+            )[0],
+            ax.plot(
+                [], [], color=theme.slice_y, lw=2.2, label=_slope_label(fname_plain, var_tex[1], names[1], fy)
+            )[0],
+            ax.plot([], [], color=theme.arrow, lw=1.5, ls=(0, (3, 1.5)), label="tangent lines")[0],
         ]
         legend = fig.legend(
             handles=handles,
@@ -282,10 +288,17 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
     # -- panel 2: contours and the gradient ---------------------------------------------------------------
     ax2 = fig.add_axes((0.575, 0.12, 0.33, 0.76))
     _style_2d(ax2, theme)
-    levels = np.linspace(zmin, zmax, 15)
+    levels = MaxNLocator(nbins=14).tick_values(zmin, zmax)  # round numbers on the colour bar
     filled = ax2.contourf(data.x, data.y, data.z, levels=levels, cmap=theme.colormap)
     ax2.contour(
-        data.x, data.y, data.z, levels=levels, colors=[theme.background], linewidths=0.5, linestyles="solid", alpha=0.6
+        data.x,
+        data.y,
+        data.z,
+        levels=levels,
+        colors=[theme.background],
+        linewidths=0.5,
+        linestyles="solid",
+        alpha=0.6,
     )
     ax2.set_xlim(x0, x1)
     ax2.set_ylim(y0, y1)

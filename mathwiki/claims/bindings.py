@@ -23,7 +23,11 @@ def binding_points(symbols: Sequence[str], seed: int, n: int = 5) -> list[dict[s
     rng = random.Random(seed)
     points = []
     for _ in range(n):
-        picks = rng.sample(range(30, 251), len(symbols)) if len(symbols) <= 221 else [rng.randint(30, 250) for _ in symbols]
+        picks = (
+            rng.sample(range(30, 251), len(symbols))
+            if len(symbols) <= 221
+            else [rng.randint(30, 250) for _ in symbols]
+        )
         points.append({name: value / 100 for name, value in zip(symbols, picks, strict=True)})
     return points
 
@@ -53,7 +57,7 @@ def definition_symbols_local(fences: Sequence[str], name: str) -> list[str]:
 def expected_values_local(
     fences: Sequence[str], name: str, targets: Sequence[Sequence[str]], points: Sequence[Mapping[str, float]]
 ) -> list[list[float | None]]:
-    """``values[i][j]``: the derivative of ``name`` w.r.t. ``targets[j]`` (one or two variables) at ``points[i]``.
+    """``values[i][j]``: derivative of ``name`` w.r.t. ``targets[j]`` (1 or 2 variables) at ``points[i]``.
 
     A point maps the Python names of ALL symbols of the definition to numbers. ``None`` where the derivative
     is not real or not finite.
@@ -107,8 +111,13 @@ def expected_values(
     timeout_s: float = 60.0,
 ) -> list[list[float | None]]:
     """``expected_values_local`` in a claims worker process."""
-    payload = {"op": "expected_values", "fences": list(fences), "name": name,
-               "targets": [list(t) for t in targets], "points": [dict(p) for p in points]}
+    payload = {
+        "op": "expected_values",
+        "fences": list(fences),
+        "name": name,
+        "targets": [list(t) for t in targets],
+        "points": [dict(p) for p in points],
+    }
     return _ask(payload, timeout_s)["values"]
 
 

@@ -31,6 +31,7 @@ __all__ = ["CHECKER_VERSION", "check_claim", "check_fences", "parse_fence", "tim
 MIN_POINTS = 5  # random points where both sides are real and finite, needed to verify by numbers
 DPS = 50  # significant digits of the numeric comparison
 AGREE = mpmath.mpf("1e-20")  # relative difference below which two values agree
+STRICT_DPS, STRICT_AGREE = 60, mpmath.mpf("1e-80")  # for claims verified by numbers only (run at 2*60 digits)
 
 GREEK_LETTERS = dict(
     zip(
@@ -78,7 +79,9 @@ class ParsedLine:
     error: str = ""
 
 
-def parse_fence(body: str, first_line: int, known: dict[str, FunctionDef]) -> tuple[list[ParsedLine], list[tuple[int, str]]]:
+def parse_fence(
+    body: str, first_line: int, known: dict[str, FunctionDef]
+) -> tuple[list[ParsedLine], list[tuple[int, str]]]:
     """Parse each line of a fence body (its line k is file line ``first_line + k``).
 
     ``known`` holds the functions defined earlier on the page; this fence's definitions are added to it, so
@@ -197,38 +200,52 @@ class Numeric:
     computed: Any = None
 
 
-def sample_point(rng: random.Random, symbols: list[sympy.Symbol], wide: bool = False) -> dict[sympy.Symbol, int]:
-    """Values in hundredths: 0.30..2.50 (a safe domain for log and sqrt), or wider when those do not suffice."""
+def sample_point(
+    rng: random.Random, symbols: list[sympy.Symbol], wide: bool = False
+) -> dict[sympy.Symbol, int]:
+    """Values in hundredths: 0.30..2.50 (safe for log and sqrt), or wider when those do not suffice."""
     if not wide:
-        picks = rng.sample(range(30, 251), len(symbols)) if len(symbols) <= 221 else [rng.randint(30, 250) for _ in symbols]
+        picks = (
+            rng.sample(range(30, 251), len(symbols))
+            if len(symbols) <= 221
+            else [rng.randint(30, 250) for _ in symbols]
+        )
     else:
         picks = [rng.choice((-1, 1)) * rng.randint(10, 1000) for _ in symbols]
     return dict(zip(symbols, picks, strict=True))
 
 
-def compare_numerically(derivative: sympy.Expr, claimed: sympy.Expr, seed: int) -> Numeric:
-    symbols = sorted(derivative.free_symbols | claimed.free_symbols, key=lambda s: s.name)
+def compare_numerically(
+    derivative: sympy.Expr,
+    claimed: sympy.Expr,
+    seed: int,
+    also: frozenset[sympy.Symbol] = frozenset(),
+    dps: int = DPS,
+    agree: Any = AGREE,
+) -> Numeric:
+    """Compare at random points; ``also`` are symbols to include in every point (the definition's)."""
+    symbols = sorted(derivative.free_symbols | claimed.free_symbols | also, key=lambda s: s.name)
     rng = random.Random(seed)
     agreeing = 0
     for attempt in range(24):
         if attempt == 8 and agreeing >= MIN_POINTS:
             break
         raw = sample_point(rng, symbols, wide=attempt >= 8)
-        with mpmath.workdps(DPS):
+        with mpmath.workdps(dps):
             point = {s: mpmath.mpf(v) / 100 for s, v in raw.items()}
             a, b = _real(derivative, point), _real(claimed, point)
             if a is None or b is None:
                 continue
-            if _relative(a, b) <= AGREE:
+            if _relative(a, b) <= agree:
                 agreeing += 1
                 continue
             first = a - b
-        with mpmath.workdps(2 * DPS):  # a real difference survives more precision; rounding noise does not
+        with mpmath.workdps(2 * dps):  # a real difference survives more precision; rounding noise does not
             point = {s: mpmath.mpf(v) / 100 for s, v in raw.items()}
             a, b = _real(derivative, point), _real(claimed, point)
             if a is None or b is None:
                 continue
-            if _relative(a, b) <= AGREE:
+            if _relative(a, b) <= agree:
                 agreeing += 1
                 continue
             if abs((a - b) - first) <= abs(a - b) * mpmath.mpf("1e-10"):
@@ -240,8 +257,12 @@ def compare_numerically(derivative: sympy.Expr, claimed: sympy.Expr, seed: int) 
 # -- algebra ---------------------------------------------------------------------------------------------
 
 
-def prove_equal(derivative: sympy.Expr, claimed: sympy.Expr) -> bool:
-    """True when SymPy shows ``derivative - claimed`` is 0, variables taken positive (the sampled domain)."""
+def prove_equal(derivative: sympy.Expr, claimed: sympy.Expr) -> bool | sympy.Expr:
+    """True when SymPy shows ``derivative - claimed`` is 0 (variables taken positive: the sampled domain).
+
+    Returns the difference when it simplifies to a nonzero constant (the claim is then wrong everywhere, even
+    if by too little for numbers to notice), else False.
+    """
     difference = derivative - claimed
     if difference == 0:
         return True
@@ -249,10 +270,13 @@ def prove_equal(derivative: sympy.Expr, claimed: sympy.Expr) -> bool:
     difference = difference.xreplace(positive)
     for simplify in (sympy.expand, sympy.cancel, sympy.simplify):
         try:
-            if simplify(difference) == 0:
-                return True
+            simplified = simplify(difference)
         except (ArithmeticError, ValueError, TypeError, RecursionError, sympy.PolynomialError):
             continue
+        if simplified == 0:
+            return True
+        if simplified.is_number and simplified.is_zero is False:
+            return simplified
     return False
 
 
@@ -279,6 +303,18 @@ def _format_point(point: dict[str, float]) -> str:
     return ", ".join(f"{pretty(name)}={value:g}" for name, value in point.items())
 
 
+def _wrong(
+    item: ParsedLine, tag: str, rhs: str, computed: str, numeric: Numeric, note: str = ""
+) -> ClaimResult:
+    assert numeric.differs_at is not None
+    message = (
+        f"wrong derivative: claimed {tag} = {rhs}, SymPy computes {computed}; they differ{note} at "
+        f"{_format_point(numeric.differs_at)} (claimed {mpmath.nstr(numeric.claimed, 8)}, "
+        f"SymPy {mpmath.nstr(numeric.computed, 8)})"
+    )
+    return ClaimResult(item.line, "wrong", message, computed, tuple(numeric.differs_at.items()), tag)
+
+
 def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
     claim = item.claim
     assert claim is not None
@@ -287,16 +323,21 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
     function = item.function
     if function is None:
         return ClaimResult(
-            item.line, "unchecked", f"cannot check {tag}: unknown function '{claim.name}' (define it first, "
-            f"like {claim.name}(x) = ...)", label=tag
+            item.line,
+            "unchecked",
+            f"cannot check {tag}: unknown function '{claim.name}' (define it first, "
+            f"like {claim.name}(x) = ...)",
+            label=tag,
         )
     params = {p.name: p for p in function.params}
     for variable in claim.variables:
         if variable not in params:
             names = ", ".join(params)
             return ClaimResult(
-                item.line, "unchecked",
-                f"cannot check {tag}: '{variable}' is not a variable of {function.name}({names})", label=tag
+                item.line,
+                "unchecked",
+                f"cannot check {tag}: '{variable}' is not a variable of {function.name}({names})",
+                label=tag,
             )
     numeric: Numeric | None = None
     computed = ""
@@ -305,22 +346,43 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
         with time_limit(timeout_s):
             derivative = sympy.diff(function.expr, *(params[v] for v in claim.variables))
             computed = sympy.latex(derivative)
-            numeric = compare_numerically(derivative, claim.expr, seed)
+            everything = frozenset(function.params) | function.expr.free_symbols
+            numeric = compare_numerically(derivative, claim.expr, seed, everything)
             if numeric.differs_at is not None:
+                return _wrong(item, tag, rhs, computed, numeric)
+            proof = prove_equal(derivative, claim.expr)
+            if proof is True:
+                return ClaimResult(
+                    item.line, "verified", f"{tag} verified", computed, label=tag, method="symbolic"
+                )
+            if proof is not False:
+                point = sample_point(random.Random(seed), sorted(everything, key=lambda s: s.name))
+                where = {s.name: v / 100 for s, v in point.items()}
                 message = (
                     f"wrong derivative: claimed {tag} = {rhs}, SymPy computes {computed}; they differ at "
-                    f"{_format_point(numeric.differs_at)} (claimed {mpmath.nstr(numeric.claimed, 8)}, "
-                    f"SymPy {mpmath.nstr(numeric.computed, 8)})"
+                    f"{_format_point(where)} and everywhere else "
+                    f"(claimed minus computed = {sympy.latex(-proof)})"
                 )
-                counter = tuple(numeric.differs_at.items())
-                return ClaimResult(item.line, "wrong", message, computed, counter, tag)
-            if prove_equal(derivative, claim.expr):
-                return ClaimResult(item.line, "verified", f"{tag} verified", computed, label=tag, method="symbolic")
+                return ClaimResult(item.line, "wrong", message, computed, tuple(where.items()), tag)
     except _Timeout:
         pass
     except (ArithmeticError, ValueError, TypeError, RecursionError, sympy.PolynomialError) as exc:
-        return ClaimResult(item.line, "unchecked", f"cannot check {tag}: SymPy failed ({exc})", computed, label=tag)
+        return ClaimResult(
+            item.line, "unchecked", f"cannot check {tag}: SymPy failed ({exc})", computed, label=tag
+        )
     if numeric is not None and numeric.agreeing >= MIN_POINTS:
+        try:  # not proved: insist on agreement to 80 digits, so a tiny wrong term cannot pass as rounding
+            with time_limit(timeout_s):
+                strict = compare_numerically(
+                    derivative, claim.expr, seed, everything, dps=2 * STRICT_DPS, agree=STRICT_AGREE
+                )
+        except _Timeout:
+            strict = Numeric(0)
+        if strict.differs_at is not None:
+            return _wrong(item, tag, rhs, computed, strict, " (by less than 1e-20 relative)")
+        if strict.agreeing < MIN_POINTS:
+            reason = "SymPy could not prove it and the high-precision comparison did not finish"
+            return ClaimResult(item.line, "unchecked", f"cannot check {tag}: {reason}", computed, label=tag)
         message = f"{tag} verified numerically (agrees at {numeric.agreeing} random points)"
         return ClaimResult(item.line, "verified", message, computed, label=tag, method="numeric")
     if numeric is None:

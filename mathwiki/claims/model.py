@@ -66,7 +66,12 @@ def summary(results: list[FenceResult] | list[ClaimResult]) -> tuple[int, int]:
 
 def fence_to_json(fence: FenceResult) -> dict[str, Any]:
     def line(item: FenceLine) -> dict[str, Any]:
-        data: dict[str, Any] = {"line": item.line, "kind": item.kind, "source": item.source, "error": item.error}
+        data: dict[str, Any] = {
+            "line": item.line,
+            "kind": item.kind,
+            "source": item.source,
+            "error": item.error,
+        }
         if item.result is not None:
             r = item.result
             data["result"] = {
@@ -79,7 +84,12 @@ def fence_to_json(fence: FenceResult) -> dict[str, Any]:
             }
         return data
 
-    return {"line": fence.line, "body": fence.body, "error": fence.error, "lines": [line(i) for i in fence.lines]}
+    return {
+        "line": fence.line,
+        "body": fence.body,
+        "error": fence.error,
+        "lines": [line(i) for i in fence.lines],
+    }
 
 
 def fence_from_json(data: dict[str, Any]) -> FenceResult:
@@ -88,7 +98,9 @@ def fence_from_json(data: dict[str, Any]) -> FenceResult:
         result = None
         if item.get("result"):
             r = item["result"]
-            counter = tuple((str(k), float(v)) for k, v in r["counterexample"]) if r.get("counterexample") else None
+            counter = (
+                tuple((str(k), float(v)) for k, v in r["counterexample"]) if r.get("counterexample") else None
+            )
             result = ClaimResult(
                 line=item["line"],
                 verdict=r["verdict"],

@@ -86,7 +86,11 @@ def _failed(page: PageFences, reason: str) -> list[FenceResult]:
                 result = ClaimResult(index, "unchecked", f"cannot check this claim: {reason}")
                 lines.append(FenceLine(index, "claim", raw, result))
             else:
-                lines.append(FenceLine(index, "definition" if source and not source.startswith("%") else "comment", raw))
+                lines.append(
+                    FenceLine(
+                        index, "definition" if source and not source.startswith("%") else "comment", raw
+                    )
+                )
         results.append(relocate(FenceResult(0, fence.body, tuple(lines)), fence.line))
     return results
 
@@ -149,7 +153,9 @@ def check_pages(pages: Sequence[PageFences], settings: Settings) -> dict[str, li
 
 
 def _decode(page: PageFences, value: list[dict]) -> list[FenceResult]:
-    return [relocate(fence_from_json(data), fence.line) for data, fence in zip(value, page.fences, strict=True)]
+    return [
+        relocate(fence_from_json(data), fence.line) for data, fence in zip(value, page.fences, strict=True)
+    ]
 
 
 def problems_of(path: str, fences: Sequence[FenceResult]) -> list[Problem]:

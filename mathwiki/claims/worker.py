@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (API tables and LaTeX formulas read better on one line)
 """The claims worker process: ``python -m mathwiki.claims.worker`` run through ``mathwiki.isolation``.
 
 Payloads (JSON):
@@ -23,7 +24,9 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
         pages: list[Any] = []
         for bodies in payload["pages"]:
             try:
-                pages.append([fence_to_json(f) for f in check_fences(list(bodies), float(payload["timeout_s"]))])
+                pages.append(
+                    [fence_to_json(f) for f in check_fences(list(bodies), float(payload["timeout_s"]))]
+                )
             except Exception as exc:  # one broken page must not take the others with it
                 pages.append({"error": f"the checker failed on this page: {type(exc).__name__}: {exc}"})
         return {"pages": pages}

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-# --- parent side: the process wrapper ------------------------------------------------------------------------
+# --- parent side: the process wrapper ---
 
 # PID 1 of a PID namespace ignores signals it has no handler for; a tiny shell as PID 1 keeps the worker an
 # ordinary process. The shell's status is 128 + N when the worker died of signal N.
@@ -93,7 +93,7 @@ def probe(timeout_s: float = 10.0) -> Sandbox:
     return Sandbox(tuple(command), True, abi)
 
 
-# --- worker side: Landlock -----------------------------------------------------------------------------------
+# --- worker side: Landlock ---
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # same number on every architecture
 _CREATE_RULESET_VERSION = 1
@@ -139,7 +139,11 @@ DEVICES_WRITE = ("/dev/null", "/dev/zero", "/dev/full")
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -156,7 +160,9 @@ def landlock_abi() -> int:
     if not sys.platform.startswith("linux"):
         return 0
     try:
-        value = _libc().syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
+        value = _libc().syscall(
+            _SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION)
+        )
     except (OSError, AttributeError):
         return 0
     return max(0, int(value))
@@ -208,7 +214,9 @@ def confine(workdir: str, read_paths: Iterable[str] = (), abi: int | None = None
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise LandlockError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
         if libc.syscall(_SYS_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)) != 0:
-            raise LandlockError(ctypes.get_errno(), f"landlock_restrict_self: {os.strerror(ctypes.get_errno())}")
+            raise LandlockError(
+                ctypes.get_errno(), f"landlock_restrict_self: {os.strerror(ctypes.get_errno())}"
+            )
     finally:
         os.close(ruleset)
     return abi
@@ -223,7 +231,11 @@ def _add_rule(libc: ctypes.CDLL, ruleset: int, path: str, access: int) -> None:
         if not Path(path).is_dir():
             access &= _FILE_RIGHTS
         rule = _PathBeneathAttr(access, fd)
-        if libc.syscall(_SYS_ADD_RULE, ruleset, ctypes.c_int(_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0)):
-            raise LandlockError(ctypes.get_errno(), f"landlock_add_rule({path}): {os.strerror(ctypes.get_errno())}")
+        if libc.syscall(
+            _SYS_ADD_RULE, ruleset, ctypes.c_int(_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0)
+        ):
+            raise LandlockError(
+                ctypes.get_errno(), f"landlock_add_rule({path}): {os.strerror(ctypes.get_errno())}"
+            )
     finally:
         os.close(fd)

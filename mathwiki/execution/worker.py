@@ -8,8 +8,9 @@ run in order in one namespace; what they print (``sys.stdout`` and ``sys.stderr`
 ``output_limit`` bytes a block, the rest only counted. After each block every open pyplot figure is saved as
 PNG and closed, as Jupyter does. The first failing block stops the page.
 
-Before each block the worker writes ``PROGRESS <k>`` on its real stderr, so when the worker never answers
-(time limit, killed, ``os._exit``) the parent still knows which block was running.
+Before each block the worker writes ``PROGRESS <k>`` on its real stderr, and after it ``DONE <json>`` with the
+block's output, so when the worker never answers (time limit, killed, ``os._exit``) the parent still knows
+which block was running and what the blocks before it printed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import base64
 import builtins
 import io
+import json
 import linecache
 import math
 import os
@@ -27,7 +29,8 @@ from typing import Any
 from mathwiki import isolation
 from mathwiki.execution import sandbox
 
-PROGRESS = "\x1emathwiki-block "
+PROGRESS = "mathwiki-progress: block "
+DONE = "mathwiki-progress: done "
 _MESSAGE_CAP = 2000
 _TRACEBACK_CAP = 8000
 
@@ -66,9 +69,9 @@ def _text_stream(sink: _CappedSink) -> io.TextIOWrapper:
     )
 
 
-def _progress(index: int) -> None:
+def _progress(line: str) -> None:
     try:
-        os.write(2, f"{PROGRESS}{index}\n".encode())
+        os.write(2, f"{line}\n".encode())
     except OSError:
         pass
 
@@ -102,7 +105,11 @@ def _describe(exc: BaseException, filename: str) -> dict[str, Any]:
     if isinstance(exc, SystemExit):
         code = exc.code
         shown = "sys.exit()" if code is None else f"sys.exit({code!r})"
-        return {"kind": "exit", "message": f"the code called {shown}", "line": _block_line(exc.__traceback__, filename)}
+        return {
+            "kind": "exit",
+            "message": f"the code called {shown}",
+            "line": _block_line(exc.__traceback__, filename),
+        }
     line = _block_line(exc.__traceback__, filename)
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         line = exc.lineno
@@ -147,7 +154,9 @@ def _call_binding(namespace: dict[str, Any], binding: dict[str, Any]) -> dict[st
 
 def handle(payload: dict[str, Any]) -> dict[str, Any]:
     limit = int(payload["output_limit"])
-    landlock = sandbox.confine(os.getcwd(), payload.get("read_paths", ()), abi=int(payload.get("landlock", 0)))
+    landlock = sandbox.confine(
+        os.getcwd(), payload.get("read_paths", ()), abi=int(payload.get("landlock", 0))
+    )
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     results: list[dict[str, Any]] = []
     failure: dict[str, Any] | None = None
@@ -156,7 +165,7 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
         if not block["run"]:
             results.append({"status": "skipped"})
             continue
-        _progress(index)
+        _progress(f"{PROGRESS}{index}")
         filename = f"<block {index}>"
         source = block["source"]
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
@@ -181,7 +190,9 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
             if error is None:
                 error = RuntimeError(f"could not save the figure: {type(exc).__name__}: {exc}")
         results.append({"status": "ok", "output": sink.text(), "dropped": sink.dropped, "figures": figures})
-        if error is not None:
+        if error is None:  # what a later crash would lose: the output (figures are too big to repeat)
+            _progress(DONE + json.dumps({"block": index, "output": sink.text(), "dropped": sink.dropped}))
+        else:
             results[-1]["status"] = "failed"
             failure = {"block": index, **_describe(error, filename)}
             break

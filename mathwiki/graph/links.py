@@ -25,6 +25,10 @@ _INDEX = "index.html"
 def normalize_url(url: str) -> str:
     """One spelling per page: site-relative, unquoted, no fragment or query, ``d/index.html`` -> ``d/``."""
     path = unquote(url.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+    while path.startswith("./"):  # MkDocs calls the home page ``./``
+        path = path[2:]
+    if path == ".":
+        path = ""
     if path == _INDEX or path.endswith("/" + _INDEX):
         path = path[: -len(_INDEX)]
     return path

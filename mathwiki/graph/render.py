@@ -28,7 +28,7 @@ def relative_url(url: str, page_url: str) -> str:
             break
         common += 1
     relative = "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
-    return relative + "/" if url.endswith("/") else relative
+    return relative + "/" if url.endswith("/") or not url else relative
 
 
 def _link(title: str, url: str, page_url: str) -> str:

@@ -6,6 +6,7 @@ Wikilinks inside fenced code blocks and inline code are left alone.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,7 +80,8 @@ def rewrite(
     """Replace each wikilink by ``[text](path#anchor)``.
 
     ``resolve(title)`` returns the link target (a path relative to the current page, usually ``x.md``) or
-    ``None`` and the reason. Wikilinks that resolve to nothing are left as they are and returned.
+    ``None`` and the reason. A wikilink that resolves to nothing is returned, and shown in the page as it was
+    written, marked (``<span class="wikilink-broken">``) so ``mkdocs serve`` shows the author where.
     """
     if "[[" not in markdown:
         return markdown, []
@@ -120,7 +122,8 @@ def _rewrite_prose(
         href, why = resolve(link.target)
         if href is None:
             unresolved.append(Unresolved(link, match.group(0), why))
-            return match.group(0)
+            shown = html.escape(match.group(0)).replace("[", "&#91;").replace("]", "&#93;")
+            return f'<span class="wikilink-broken" title="{html.escape(why)}">{shown}</span>'
         href += fragment
         return f"[{link.text}](<{href}>)" if " " in href else f"[{link.text}]({href})"
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (API tables and LaTeX formulas read better on one line)
 """A safe parser for the LaTeX subset of verify fences: page text in, SymPy objects out, nothing evaluated.
 
     parse_line(line, functions) -> Definition | Claim     # raises LatexError(message, column)

@@ -59,7 +59,7 @@ _UNSUPPORTED_HINTS = {
 
 
 def python_name(symbol_name: str) -> str:
-    """The Python parameter name that binds to a LaTeX symbol: ``w_1`` -> ``w_1``, ``lambda`` -> ``lambda_``."""
+    """The Python parameter name of a LaTeX symbol: ``w_1`` -> ``w_1``, ``lambda`` -> ``lambda_``."""
     return symbol_name + "_" if keyword.iskeyword(symbol_name) else symbol_name
 
 
@@ -92,7 +92,9 @@ class Claim:
 
 
 class _Parser:
-    def __init__(self, line: str, functions: Mapping[str, FunctionDef], shadowed: frozenset[str] = frozenset()):
+    def __init__(
+        self, line: str, functions: Mapping[str, FunctionDef], shadowed: frozenset[str] = frozenset()
+    ):
         self.tokens = tokenize(line)
         self.pos = 0
         self.depth = 0
@@ -175,7 +177,8 @@ class _Parser:
                 factors.append(self.power(factor, sympy.Integer(-1), t.col) if divide else factor)
             elif t.kind == "num":
                 raise LatexError(
-                    f"unexpected number '{t.text}' after a factor (write \\cdot between numbers, or x_{t.text} "
+                    f"unexpected number '{t.text}' after a factor "
+                    f"(write \\cdot between numbers, or x_{t.text} "
                     "for an index)",
                     t.col,
                 )
@@ -197,11 +200,13 @@ class _Parser:
             col = self.advance().col
             base = self.power(base, self.single("'^'"), col)
             if self.at_op("^"):
-                raise LatexError("double superscript: put braces around the base, like {x^2}^3", self.peek.col)
+                raise LatexError(
+                    "double superscript: put braces around the base, like {x^2}^3", self.peek.col
+                )
         return base
 
     def factor_run(self) -> sympy.Expr:
-        """The argument of ``\\sin 2x`` or ``\\ln x``: factors multiplied side by side, up to the next function."""
+        """The argument of ``\\sin 2x`` or ``\\ln x``: factors side by side, up to a function or a bracket."""
         negative = False
         if self.at_op("-"):
             self.advance()
@@ -209,8 +214,8 @@ class _Parser:
         factors = [self.factor()]
         while True:
             t = self.peek
-            if t.kind == "num" or not self.starts_factor(t):
-                break
+            if t.kind == "num" or not self.starts_factor(t) or (t.kind == "op" and t.text in "(["):
+                break  # \tanh z (1 - z) is tanh(z)(1 - z)
             if t.kind == "cmd" and (t.text in FUNCTIONS or t.text in _FRACS):
                 break
             factors.append(self.factor())
@@ -218,7 +223,7 @@ class _Parser:
         return -result if negative else result
 
     def power(self, base: sympy.Expr, exponent: sympy.Expr, col: int) -> sympy.Expr:
-        """``base ** exponent`` after checking the sizes, so no formula can make SymPy compute a huge number."""
+        """``base ** exponent`` after checking sizes, so no formula can make SymPy compute a huge number."""
         if exponent.is_Number:
             if abs(exponent) > MAX_EXPONENT:
                 raise LatexError(f"exponent too large ({_short(exponent)}; at most {MAX_EXPONENT})", col)
@@ -406,7 +411,9 @@ class _Parser:
                 self.advance()
                 exponent = self.single(f"'\\{name}^'")
                 if exponent.is_Number and exponent < 0:
-                    raise LatexError(f"'\\{name}^{{-1}}' is ambiguous: write \\arc{name} or 1/\\{name}", token.col)
+                    raise LatexError(
+                        f"'\\{name}^{{-1}}' is ambiguous: write \\arc{name} or 1/\\{name}", token.col
+                    )
             elif self.at_op("_") and name == "log" and base is None:
                 self.advance()
                 base = self.single("'\\log_'")
@@ -443,7 +450,9 @@ class _Parser:
             base = self.braced_word(t.text)
         elif t.kind == "cmd" and t.text in _ACCENTS:
             self.advance()
-            base = f"{self.braced_word(t.text) if self.at_op('{') else self.advance().text}_{_ACCENTS[t.text]}"
+            base = (
+                f"{self.braced_word(t.text) if self.at_op('{') else self.advance().text}_{_ACCENTS[t.text]}"
+            )
         else:
             raise self.fail(what)
         return self.subscripted(base)
@@ -505,7 +514,9 @@ class _Parser:
         self.expect_op("{", " after '\\frac' (a claim starts like \\frac{\\partial f}{\\partial x} = ...)")
         partial = self.at("cmd", "partial")
         if not self.differential(partial):
-            raise self.fail("'\\partial' or 'd' at the start of the derivative (like \\frac{\\partial f}{\\partial x})")
+            raise self.fail(
+                "'\\partial' or 'd' at the start of the derivative (like \\frac{\\partial f}{\\partial x})"
+            )
         order = self.order()
         name = self.name("the name of the function being differentiated")
         self.expect_op("}", " after the function name in the derivative's numerator")

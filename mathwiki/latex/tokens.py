@@ -19,7 +19,7 @@ _SPACING |= {"displaystyle", "textstyle"}
 
 
 class LatexError(ValueError):
-    """LaTeX this checker cannot read; ``column`` is 1-based in the line (0 when it is about the whole line)."""
+    """LaTeX this checker cannot read; ``column`` is 1-based (0 when it is about the whole line)."""
 
     def __init__(self, message: str, column: int = 0) -> None:
         super().__init__(message)

@@ -66,6 +66,9 @@ def test_relative_to_the_home_page() -> None:
         ("index.html", ""),
         ("/a/b/#c", "a/b/"),
         ("a/myindex.html", "a/myindex.html"),
+        ("./", ""),
+        (".", ""),
+        ("./a/", "a/"),
     ],
 )
 def test_normalize_url(url: str, expected: str) -> None:

@@ -1,0 +1,164 @@
+"""How much the link graph adds to a build: a generated wiki of 1,000 and 5,000 pages, built with and
+without ``hooks/link_graph.py`` doing its work (``MATHWIKI_GRAPH=0``: the hook stays listed and returns at
+once, so the two builds differ only by the graph's work).
+
+The wiki uses the real site's theme, plugins and Markdown extensions, with a short ``nav`` (Material renders
+the whole nav into every page: with 5,000 pages in it the nav alone would dominate the build) and only the
+graph hook. Each page has front matter with ``uses``, seven sections, about eight links of every form
+(inline, reference-style, anchors, ``./`` and ``../``, a folder index), two wikilinks, and links inside
+code that must not count.
+
+    .venv/bin/python benchmarks/link_graph.py                 # 1000 and 5000 pages, best of 2
+    .venv/bin/python benchmarks/link_graph.py --pages 300 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBJECTS = 20
+SECTIONS = (
+    "I Use This When...",
+    "Why It Exists",
+    "Visual Intuition",
+    "How It Works",
+    "The Math Inside",
+    "Examples",
+    "Code",
+)
+
+
+def _src(index: int) -> str:
+    return f"topics/area/s{index % SUBJECTS:02d}/page-{index:05d}.md"
+
+
+def _title(index: int) -> str:
+    return f"Topic {index:05d}"
+
+
+def _relative(target: str, source: str) -> str:
+    source_parts, target_parts = source.split("/")[:-1], target.split("/")
+    common = 0
+    while (
+        common < min(len(source_parts), len(target_parts) - 1)
+        and source_parts[common] == target_parts[common]
+    ):
+        common += 1
+    return "/".join([".."] * (len(source_parts) - common) + target_parts[common:])
+
+
+def _page(index: int, count: int, rng: random.Random) -> str:
+    src = _src(index)
+    earlier = rng.sample(range(index), k=min(index, 3))
+    uses = [_title(i) if n % 2 else _src(i) for n, i in enumerate(earlier)]
+    others = [rng.randrange(count) for _ in range(6)]
+    nxt = (index + 1) % count  # every page is linked from the one before: no orphans
+    links = [
+        f"[next]({_relative(_src(nxt), src)})",
+        f"[a topic]({_relative(_src(others[0]), src)}#how-it-works)",
+        f"[another](./{_relative(_src(others[1]), src)})",
+        f"[reference][r{index}]",
+        f"[[{_title(others[2])}]]",
+        f"[[{_title(others[3])}#The Math Inside|its maths]]",
+        "[the subject](index.md)",
+        "[web](https://example.org/page)",
+    ]
+    body = []
+    for number, heading in enumerate(SECTIONS):
+        body.append(f"## {heading}\n")
+        text = (
+            f"Paragraph {number} of {_title(index)} with some *emphasis*, a formula $f(x) = x^2$ and "
+            f"{links[number]}. " + "Filler words make the page about as long as a real topic. " * 6
+        )
+        body.append(text + "\n")
+        if heading == "Code":
+            body.append(
+                f"```python\n# [not a link]({_relative(_src(others[4]), src)}) [[Not A Link]]\nx = 1\n```\n"
+            )
+            body.append(f"Inline `[not a link]({_relative(_src(others[5]), src)})` and {links[7]}.\n")
+        if heading == "Examples":
+            body.append("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    body.append(f"[r{index}]: {_relative(_src(others[5]), src)}\n")
+    front = (
+        f"---\ntitle: {_title(index)}\ntags: [calculus, derivative]\ndate: 2026-01-01\n"
+        f"uses: [{', '.join(uses)}]\n---\n\n"
+    )
+    return front + "\n".join(body)
+
+
+def make_wiki(folder: Path, count: int) -> Path:
+    rng = random.Random(count)
+    docs = folder / "docs"
+    for index in range(count):
+        path = docs / _src(index)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_page(index, count, rng), encoding="utf-8")
+    for subject in range(SUBJECTS):
+        (docs / f"topics/area/s{subject:02d}/index.md").write_text(
+            f"---\ntitle: Subject {subject}\n---\n\nPages of subject {subject}.\n", encoding="utf-8"
+        )
+    (docs / "topics/area/index.md").write_text("---\ntitle: Area\n---\n\nAll subjects.\n", encoding="utf-8")
+    (docs / "index.md").write_text(
+        f"---\ntitle: Home\n---\n\nStart at [{_title(0)}]({_src(0)}).\n", encoding="utf-8"
+    )
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for key in ("extra_css", "repo_url", "edit_uri"):
+        config.pop(key, None)
+    config.update(
+        docs_dir=str(docs),
+        site_dir=str(folder / "site"),
+        nav=[{"Home": "index.md"}, {"Area": "topics/area/index.md"}],
+        validation={"nav": {"omitted_files": "info"}},
+        hooks=[str(ROOT / "hooks/link_graph.py")],
+    )
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config["extra"]["mathwiki"] = {"cache_dir": str(folder / "cache")}
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def build(folder: Path, graph: bool) -> float:
+    env = {**os.environ, "MATHWIKI_GRAPH": "1" if graph else "0", "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml")]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0 or "ERROR" in result.stderr or "WARNING" in result.stderr:
+        raise SystemExit(
+            f"the {'with' if graph else 'without'} build reported problems:\n{result.stderr[-3000:]}"
+        )
+    if graph != (folder / "site" / "graph.json").exists():
+        raise SystemExit("graph.json is there exactly when the graph is on: something is wrong")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--repeat", type=int, default=2, help="builds of each kind; the best time counts")
+    args = parser.parse_args(argv)
+    print(f"{'pages':>6} {'without graph':>14} {'with graph':>11} {'ratio':>6} {'added':>7}")
+    for count in args.pages:
+        with tempfile.TemporaryDirectory(prefix=f"graph-bench-{count}-") as tmp:
+            folder = make_wiki(Path(tmp), count)
+            without, with_ = [], []
+            for _ in range(args.repeat):  # interleaved, so a busy moment hurts both kinds alike
+                without.append(build(folder, graph=False))
+                with_.append(build(folder, graph=True))
+            base, graph = min(without), min(with_)
+            added = 100 * (graph / base - 1)
+            print(f"{count:>6} {base:>13.2f}s {graph:>10.2f}s {graph / base:>6.3f} {added:>+6.1f}%")
+
+
+if __name__ == "__main__":
+    main()

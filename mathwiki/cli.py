@@ -1,0 +1,105 @@
+"""The command line: ``python -m mathwiki check docs/`` checks pages without building the site.
+
+Each subcommand is a function registered in ``main``; a checker for ``check`` is a function
+``(pages: dict[path, text], settings) -> list[Problem]`` added to ``CHECKERS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mathwiki.problems import Problem
+from mathwiki.settings import Settings
+
+Checker = Callable[[dict[str, str], Settings], list[Problem]]
+
+
+def check_claims(pages: dict[str, str], settings: Settings) -> list[Problem]:
+    from mathwiki.claims.runner import check_pages, page_fences, problems_of
+
+    if not settings.claims:
+        return []
+    jobs = [job for path, text in pages.items() if (job := page_fences(path, text)).fences]
+    results = check_pages(jobs, settings)
+    return [problem for path, fences in results.items() for problem in problems_of(path, fences)]
+
+
+CHECKERS: list[Checker] = [check_claims]
+
+
+def _markdown_files(paths: Sequence[str]) -> tuple[dict[str, str], list[Problem]]:
+    pages: dict[str, str] = {}
+    problems = []
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(path.rglob("*.md")) if path.is_dir() else [path]
+        if not path.exists():
+            problems.append(Problem(raw, 1, "no such file or folder"))
+        for file in files:
+            name = os.path.relpath(file).replace(os.sep, "/")
+            try:
+                pages[name] = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Problem(name, 1, f"cannot read the page: {exc}"))
+    return pages, problems
+
+
+def _settings(project_dir: Path) -> Settings:
+    """``extra: mathwiki:`` of ./mkdocs.yml when there is one (tags such as !!python/name are ignored)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    data: Any = {}
+    config = project_dir / "mkdocs.yml"
+    if config.exists():
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 - SafeLoader
+    extra = (data.get("extra") or {}) if isinstance(data, dict) else {}
+    return Settings.from_mapping(extra.get("mathwiki") if isinstance(extra, dict) else None, project_dir)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    settings = _settings(Path.cwd())
+    pages, problems = _markdown_files(args.paths)
+    for checker in CHECKERS:
+        problems.extend(checker(pages, settings))
+    problems.sort(key=lambda p: (p.path, p.line))
+    for problem in problems:
+        print(
+            problem.github_annotation()
+            if args.github
+            else f"{problem}{' (warning)' if problem.severity == 'warning' else ''}"
+        )
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(
+        f"checked {len(pages)} page(s) in {time.monotonic() - started:.1f} s: "
+        f"{errors} error(s), {warnings} warning(s)"
+    )
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mathwiki", description="Check the wiki's pages without building it."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check derivative claims (verify fences) in Markdown pages")
+    check.add_argument("paths", nargs="+", help="Markdown files or folders (searched recursively)")
+    check.add_argument("--github", action="store_true", help="print GitHub Actions annotations")
+    check.set_defaults(run=run_check)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Resolving ``uses`` entries, prerequisite cycles, inverting links, orphans, graph.json, the HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mathwiki.graph import model, render
+from mathwiki.problems import Problem
+
+
+def page(src: str, title: str, uses: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> model.Page:
+    url = src.removesuffix(".md").removesuffix("index") + ("/" if not src.endswith("index.md") else "")
+    return model.Page(
+        src_uri=src,
+        url=url,
+        title=title,
+        tags=tags,
+        uses=uses,
+        uses_lines=tuple(range(10, 10 + len(uses))),
+        title_line=2,
+    )
+
+
+DERIV = page("topics/calc/derivatives.md", "Derivatives")
+PARTIAL = page("topics/calc/partial-derivatives.md", "Partial Derivatives", ("Derivatives",))
+GRADIENT = page("topics/calc/gradient.md", "Gradient", ("partial derivatives", "topics/calc/derivatives.md"))
+GRADIENT_ML = page("topics/ml/gradient.md", "Gradient")
+CALC_INDEX = page("topics/calc/index.md", "Calculus")
+
+
+def test_urls_of_the_helper() -> None:
+    assert DERIV.url == "topics/calc/derivatives/" and CALC_INDEX.url == "topics/calc/"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("Derivatives", "topics/calc/derivatives.md"),
+        ("derivatives", "topics/calc/derivatives.md"),  # case-insensitive
+        ("  PARTIAL   derivatives ", "topics/calc/partial-derivatives.md"),
+        ("topics/calc/partial-derivatives.md", "topics/calc/partial-derivatives.md"),  # a path under docs/
+        ("docs/topics/calc/derivatives.md", "topics/calc/derivatives.md"),
+        ("topics/ml/gradient.md", "topics/ml/gradient.md"),  # a path picks one of two equal titles
+    ],
+)
+def test_resolve(entry: str, expected: str) -> None:
+    found, why = model.Index([DERIV, PARTIAL, GRADIENT, GRADIENT_ML]).resolve(entry)
+    assert found is not None and found.src_uri == expected and why == ""
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("Derivativs", "matches no page title; did you mean 'Derivatives'?"),
+        ("Quaternions", "matches no page title"),
+        (
+            "gradient",
+            "matches 2 pages with that title (docs/topics/calc/gradient.md, docs/topics/ml/gradient.md); "
+            "name one by its path",
+        ),
+        (
+            "topics/calc/derivative.md",
+            "matches no page: there is no file docs/topics/calc/derivative.md; "
+            "did you mean 'topics/calc/derivatives.md'?",
+        ),
+    ],
+)
+def test_resolve_fails(entry: str, message: str) -> None:
+    found, why = model.Index([DERIV, PARTIAL, GRADIENT, GRADIENT_ML]).resolve(entry)
+    assert found is None and why == message
+
+
+def test_resolve_uses_names_the_line_of_each_wrong_entry() -> None:
+    bad = page("topics/calc/jacobian.md", "Jacobian", ("Gradient", "Derivatives", "Hessian"))
+    pages = [DERIV, GRADIENT, GRADIENT_ML, bad]
+    uses, problems = model.resolve_uses(pages, model.Index(pages))
+    assert uses["topics/calc/jacobian.md"] == [("topics/calc/derivatives.md", 11)]
+    assert [str(p) for p in problems] == [
+        "docs/topics/calc/gradient.md:10: uses entry 'partial derivatives' matches no page title; "
+        "did you mean 'Derivatives'?",
+        "docs/topics/calc/jacobian.md:10: uses entry 'Gradient' matches 2 pages with that title "
+        "(docs/topics/calc/gradient.md, docs/topics/ml/gradient.md); name one by its path",
+        "docs/topics/calc/jacobian.md:12: uses entry 'Hessian' matches no page title",
+    ]
+
+
+def test_resolve_uses_drops_repeats() -> None:
+    twice = page("topics/calc/twice.md", "Twice", ("Derivatives", "topics/calc/derivatives.md"))
+    uses, problems = model.resolve_uses([DERIV, twice], model.Index([DERIV, twice]))
+    assert uses["topics/calc/twice.md"] == [("topics/calc/derivatives.md", 10)] and problems == []
+
+
+def _uses(edges: dict[str, list[str]]) -> dict[str, list[tuple[str, int]]]:
+    return {src: [(t, 10 + i) for i, t in enumerate(targets)] for src, targets in edges.items()}
+
+
+@pytest.mark.parametrize(
+    ("edges", "cycles"),
+    [
+        ({"a": ["b"], "b": ["c"], "c": []}, []),
+        ({"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []}, []),  # a diamond is no cycle
+        ({"a": ["b"], "b": ["a"]}, [("a", "b")]),
+        ({"b": ["c"], "c": ["a"], "a": ["b"]}, [("a", "b", "c")]),
+        ({"a": ["a"]}, [("a",)]),
+        ({"x": ["b"], "b": ["c"], "c": ["b"], "a": ["x"]}, [("b", "c")]),
+        ({"a": ["b"], "b": ["a", "c"], "c": ["d"], "d": ["c"]}, [("a", "b"), ("c", "d")]),
+    ],
+)
+def test_find_cycles(edges: dict[str, list[str]], cycles: list[tuple[str, ...]]) -> None:
+    assert model.find_cycles(_uses(edges)) == cycles
+
+
+def test_find_cycles_on_a_long_chain() -> None:
+    chain = {str(i): [str(i + 1)] for i in range(5000)}
+    chain["5000"] = ["0"]
+    assert len(model.find_cycles(_uses(chain))[0]) == 5001
+
+
+def test_cycle_problem_names_the_page_its_line_and_the_cycle() -> None:
+    deriv = page("topics/calc/derivatives.md", "Derivatives", ("Gradient",))
+    pages = [deriv, PARTIAL, GRADIENT]
+    index = model.Index(pages)
+    uses, problems = model.resolve_uses(pages, index)
+    assert problems == []
+    cycles = model.find_cycles(uses)
+    tail = "; a page cannot build on itself, directly or through other pages: remove one of these entries"
+    assert [str(p) for p in model.cycle_problems(cycles, uses, index)] == [
+        "docs/topics/calc/derivatives.md:10: prerequisite cycle in 'uses': "
+        "Derivatives -> Gradient -> Partial Derivatives -> Derivatives" + tail,
+        "docs/topics/calc/derivatives.md:10: prerequisite cycle in 'uses': "
+        "Derivatives -> Gradient -> Derivatives" + tail,
+    ]
+
+
+def _graph(outgoing: dict[str, set[str]]) -> model.Graph:
+    pages = [DERIV, PARTIAL, GRADIENT, CALC_INDEX, page("topics/calc/lonely.md", "Lonely")]
+    index = model.Index(pages)
+    uses, _ = model.resolve_uses(pages, index)
+    return model.build_graph(index, uses, outgoing)
+
+
+def test_build_graph_inverts_uses_and_links() -> None:
+    graph = _graph(
+        {
+            "topics/calc/index.md": {"topics/calc/derivatives/", "topics/calc/gradient", "assets/x.png"},
+            "topics/calc/gradient.md": {"topics/calc/derivatives/", "topics/calc/gradient/", "topics/calc/"},
+            "topics/calc/derivatives.md": {"topics/calc/partial-derivatives/", "topics/calc/gradient/"},
+            "not/a/page.md": {"topics/calc/lonely/"},
+        }
+    )
+    assert graph.builds_on["topics/calc/gradient.md"] == (
+        "topics/calc/partial-derivatives.md",
+        "topics/calc/derivatives.md",
+    )
+    assert graph.used_in == {
+        "topics/calc/derivatives.md": ("topics/calc/gradient.md", "topics/calc/partial-derivatives.md"),
+        "topics/calc/partial-derivatives.md": ("topics/calc/gradient.md",),
+    }
+    assert graph.linked_from == {
+        "topics/calc/derivatives.md": (
+            "topics/calc/index.md",
+            "topics/calc/gradient.md",
+        ),  # Calculus < Gradient
+        "topics/calc/gradient.md": ("topics/calc/index.md", "topics/calc/derivatives.md"),
+        "topics/calc/index.md": ("topics/calc/gradient.md",),
+        "topics/calc/partial-derivatives.md": ("topics/calc/derivatives.md",),
+    }
+    assert graph.titled(graph.used_in["topics/calc/partial-derivatives.md"]) == [
+        ("Gradient", "topics/calc/gradient/")
+    ]
+
+
+def test_orphans_are_topic_pages_nobody_links_to_or_uses() -> None:
+    graph = _graph({"topics/calc/derivatives.md": {"topics/calc/gradient/"}})
+    assert model.orphan_problems(graph) == [
+        Problem("docs/topics/calc/lonely.md", 2, model.ORPHAN_MESSAGE, "warning")
+    ]  # not the index page, not Derivatives and Partial Derivatives (used), not Gradient (linked)
+
+
+def test_graph_json_is_sorted_data() -> None:
+    graph = _graph(
+        {
+            "topics/calc/gradient.md": {"topics/calc/derivatives/"},
+            "topics/calc/index.md": {"topics/calc/lonely/"},
+        }
+    )
+    data = model.to_json(graph)
+    assert json.loads(json.dumps(data)) == data
+    assert [node["url"] for node in data["nodes"]] == [
+        "topics/calc/",
+        "topics/calc/derivatives/",
+        "topics/calc/gradient/",
+        "topics/calc/lonely/",
+        "topics/calc/partial-derivatives/",
+    ]
+    assert data["nodes"][2] == {
+        "title": "Gradient",
+        "url": "topics/calc/gradient/",
+        "path": "topics/calc/gradient.md",
+        "tags": [],
+    }
+    assert data["edges"] == [
+        {"source": "topics/calc/", "target": "topics/calc/lonely/", "kind": "link"},
+        {"source": "topics/calc/gradient/", "target": "topics/calc/derivatives/", "kind": "link"},
+        {"source": "topics/calc/gradient/", "target": "topics/calc/derivatives/", "kind": "uses"},
+        {"source": "topics/calc/gradient/", "target": "topics/calc/partial-derivatives/", "kind": "uses"},
+        {"source": "topics/calc/partial-derivatives/", "target": "topics/calc/derivatives/", "kind": "uses"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "page_url", "expected"),
+    [
+        ("a/b/", "a/c/", "../b/"),
+        ("a/", "a/c/", "../"),
+        ("", "a/c/", "../../"),
+        ("a/c/", "a/c/", "./"),
+        ("a/b.html", "a/c.html", "b.html"),
+        ("a/b/c.md", "a/d.md", "b/c.md"),
+        ("x/", "", "x/"),
+    ],
+)
+def test_relative_url(url: str, page_url: str, expected: str) -> None:
+    assert render.relative_url(url, page_url) == expected
+
+
+def test_render_sections() -> None:
+    html = render.sections([("A <b>", "t/a/"), ("B", "t/b/")], [], "t/c/", permalink="&para;")
+    assert (
+        '<h2 id="used-in">Used In<a class="headerlink" href="#used-in" title="Permanent link">&para;</a></h2>'
+        in html
+    )
+    assert (
+        '<ul class="graph-list"><li><a href="../a/">A &lt;b&gt;</a></li><li><a href="../b/">B</a></li></ul>'
+        in html
+    )
+    assert '<h2 id="linked-from">Linked from' in html
+    assert '<p class="graph-empty">No page links here yet.</p>' in html
+    assert html.index("used-in") < html.index("linked-from")
+
+
+def test_render_builds_on() -> None:
+    assert render.builds_on([], "t/c/") == ""
+    assert (
+        '<p class="builds-on">Builds on: <a href="../a/">A</a>, <a href="../../u/b/">B</a></p>'
+        in render.builds_on([("A", "t/a/"), ("B", "u/b/")], "t/c/")
+    )
