@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -17,12 +18,14 @@ from mkdocs.structure.toc import AnchorLink
 
 from mathwiki import frontmatter
 from mathwiki.graph import links, model, render, wikilinks
-from mathwiki.pages import display_path, is_topic, line_offset
+from mathwiki.pages import display_path, line_offset
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.link_graph")
+# A cheap first look for hand-written "Used In" / "Linked from"; frontmatter.reserved_sections decides.
+_RESERVED = re.compile(r"^[ \t]*#{1,6}[ \t]+(used in|linked from)\b", re.IGNORECASE | re.MULTILINE)
 
 
 class _State:
@@ -72,42 +75,30 @@ def on_files(files, config):
     for file in files.documentation_pages():
         text = file.content_string
         path = display_path(config.docs_dir, file.src_uri, project)
-        meta, _ = frontmatter.read(text, path, topic=is_topic(file.src_uri))  # front_matter.py reports those
-        for problem in frontmatter.reserved_sections(text, path):
-            report(problem, log)
-        data = meta.data
-        title = data.get("title")
-        if not isinstance(title, str) or not title.strip():
-            title = _fallback_title(file.src_uri)
-        uses = data.get("uses") if isinstance(data.get("uses"), list) else []
-        tags = data.get("tags") if isinstance(data.get("tags"), list) else []
-        entries = [(i, e) for i, e in enumerate(uses) if isinstance(e, str) and e.strip()]
-        pages.append(
-            model.Page(
-                src_uri=file.src_uri,
-                url=links.normalize_url(file.url),
-                title=title.strip(),
-                path=path,
-                tags=tuple(str(tag) for tag in tags),
-                uses=tuple(entry for _, entry in entries),
-                uses_lines=tuple(meta.line_of("uses", i) for i, _ in entries),
-                title_line=meta.line_of("title"),
-            )
-        )
+        if _RESERVED.search(text):
+            for problem in frontmatter.reserved_sections(text, path):
+                report(problem, log)
+        pages.append(model.page_from_source(file.src_uri, links.normalize_url(file.url), text, path))
         _state.sources[file.src_uri] = text
-    _state.index = model.Index(pages)
-    _state.uses, problems = model.resolve_uses(pages, _state.index)
-    problems += model.cycle_problems(model.find_cycles(_state.uses), _state.uses, _state.index)
+    problems = _resolve(pages)
+    wrong = {problem.path for problem in problems}
+    if wrong:  # name the line of each wrong entry: read those pages again, with line numbers
+        pages = [
+            model.page_from_source(p.src_uri, p.url, _state.sources[p.src_uri], p.path, exact=True)
+            if p.path in wrong
+            else p
+            for p in pages
+        ]
+        problems = _resolve(pages)
     for problem in problems:
         report(problem, log)
     return files
 
 
-def _fallback_title(src_uri: str) -> str:
-    stem = Path(src_uri).stem
-    if stem in ("index", "README"):
-        stem = Path(src_uri).parent.name or "Home"
-    return stem.replace("-", " ").replace("_", " ").capitalize()
+def _resolve(pages: list[model.Page]) -> list[Problem]:
+    _state.index = model.Index(pages)
+    _state.uses, problems = model.resolve_uses(pages, _state.index)
+    return problems + model.cycle_problems(model.find_cycles(_state.uses), _state.uses, _state.index)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -182,4 +173,4 @@ def on_post_build(config) -> None:
     target = Path(config.site_dir, "graph.json")
     os.makedirs(target.parent, exist_ok=True)
     data = model.to_json(_state.graph)
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from mathwiki import frontmatter
 from mathwiki.graph.links import normalize_url
 from mathwiki.pages import is_topic
 from mathwiki.problems import Problem
@@ -39,6 +42,55 @@ class Page:
     @property
     def where(self) -> str:
         return self.path or f"docs/{self.src_uri}"
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def page_from_source(src_uri: str, url: str, text: str, path: str, *, exact: bool = False) -> Page:
+    """The graph's view of a page, from its file text.
+
+    The quick read (libyaml, no line numbers) is what a build of thousands of pages can afford; ``exact``
+    reads with ``mathwiki.frontmatter.read`` to know the line of each ``uses`` entry, for error messages.
+    Front matter mistakes themselves are reported by the front matter check, not here.
+    """
+    data: object = None
+    item_lines: list[int] = []
+    title_line = 1
+    block, _, _ = frontmatter.split(text)
+    if not exact and block is not None:
+        try:
+            data = yaml.load("\n".join(block), Loader=_FAST_LOADER)  # noqa: S506 - a safe loader
+        except Exception:  # anything odd: the exact read below copes and knows the line
+            data = None
+        title_line = next((i + 2 for i, line in enumerate(block) if line.startswith("title:")), 1)
+    if exact or not isinstance(data, dict):
+        meta, _ = frontmatter.read(text, path, topic=is_topic(src_uri))
+        data, item_lines, title_line = meta.data, meta.item_lines.get("uses", []), meta.line_of("title")
+    assert isinstance(data, dict)
+    title = data.get("title")
+    uses = data.get("uses") if isinstance(data.get("uses"), list) else []
+    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    kept = [(i, entry) for i, entry in enumerate(uses) if isinstance(entry, str) and entry.strip()]
+    return Page(
+        src_uri=src_uri,
+        url=url,
+        title=title.strip() if isinstance(title, str) and title.strip() else fallback_title(src_uri),
+        path=path,
+        tags=tuple(str(tag) for tag in tags),
+        uses=tuple(entry for _, entry in kept),
+        uses_lines=tuple(item_lines[i] for i, _ in kept if i < len(item_lines)),
+        title_line=title_line,
+    )
+
+
+def fallback_title(src_uri: str) -> str:
+    """What to call a page without a usable title: its file name, as MkDocs would."""
+    parts = src_uri.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem in ("index", "README"):
+        stem = parts[-2] if len(parts) > 1 else "Home"
+    return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
 class Index:

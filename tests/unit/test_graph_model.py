@@ -247,3 +247,33 @@ def test_render_builds_on() -> None:
         '<p class="builds-on">Builds on: <a href="../a/">A</a>, <a href="../../u/b/">B</a></p>'
         in render.builds_on([("A", "t/a/"), ("B", "u/b/")], "t/c/")
     )
+
+
+SOURCE = (
+    "---\ntitle: Gradient\ntags: [calculus]\nuses:\n  - Derivatives\n  - 42\n"
+    "  - topics/calc/jacobian.md\n---\n\nx\n"
+)
+
+
+def test_page_from_source_quick_and_exact() -> None:
+    quick = model.page_from_source("topics/calc/gradient.md", "topics/calc/gradient/", SOURCE, "docs/g.md")
+    exact = model.page_from_source("topics/calc/gradient.md", "u/", SOURCE, "docs/g.md", exact=True)
+    assert quick.title == exact.title == "Gradient" and quick.title_line == exact.title_line == 2
+    assert (
+        quick.uses == exact.uses == ("Derivatives", "topics/calc/jacobian.md")
+    )  # 42 is the front matter check's
+    assert quick.tags == ("calculus",)
+    assert quick.uses_lines == () and exact.uses_lines == (5, 7)
+
+
+@pytest.mark.parametrize(
+    ("src", "text", "title"),
+    [
+        ("topics/calc/chain-rule.md", "no front matter", "Chain rule"),
+        ("topics/calc/index.md", "---\ntitle: [unclosed\n---\n", "Calc"),  # malformed YAML
+        ("index.md", "---\ntitle: ''\n---\n", "Home"),
+        ("topics/x.md", "---\ndate: 2026-13-01\ntitle: X\n---\n", "X"),  # libyaml rejects the date
+    ],
+)
+def test_page_from_source_without_a_usable_title(src: str, text: str, title: str) -> None:
+    assert model.page_from_source(src, "", text, "docs/" + src).title == title
