@@ -8,6 +8,7 @@ Targets: warm under 5% of cold; two cores at least 1.6x faster than one. Not a t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -45,8 +46,7 @@ def specs(count: int) -> list[Figure]:
 
 
 def run(figures: list[Figure], cache_dir: Path, workers: int) -> tuple[float, int, int]:
-    settings = Settings.from_mapping({"workers": workers}, cache_dir)
-    settings = Settings(**{**settings.__dict__, "cache_dir": cache_dir})
+    settings = Settings.from_mapping({"workers": workers, "cache_dir": str(cache_dir)}, cache_dir)
     started = time.perf_counter()
     _, _, stats = draw_all(figures, settings, workers=workers)
     return time.perf_counter() - started, stats.drawn, stats.from_cache
@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100)
     args = parser.parse_args()
     figures = specs(args.count)
+    print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         cold, drawn, _ = run(figures, root / "both", 2)

@@ -101,7 +101,8 @@ def _mathtext(tex: str, fallback: str) -> str:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.2f}".replace("-", "\u2212") if value != 0 else "0.00"
+    """A number inside mathtext: braced, so a minus sign is a sign, not a spaced binary operator."""
+    return "{" + f"{value:.2f}" + "}" if value != 0 else "0.00"
 
 
 @dataclass
@@ -256,8 +257,7 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
             (fx, x1 - x0, (1.0, 0.0)),
             (fy, y1 - y0, (0.0, 1.0)),
         ):
-            t = _tangent_extent(0.28 * span, slope, pz, zmin, zmax)
-            ts = np.array([-t, t])
+            ts = np.array(_tangent_extent(0.28 * span, slope, pz, zmin, zmax))
             ax.plot(
                 px + direction[0] * ts,
                 py + direction[1] * ts,
@@ -322,7 +322,7 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
         ax2.axhline(py, color=theme.slice_x, lw=1.6, ls=(0, (4, 2)))
         ax2.axvline(px, color=theme.slice_y, lw=1.6, ls=(0, (4, 2)))
         norm = math.hypot(fx / spans[0], fy / spans[1])
-        grad_label = f"$\\nabla {fname_plain} = ({_fmt(fx)},\\ {_fmt(fy)})$"
+        grad_label = f"$\\nabla {fname_plain} = ({_fmt(fx)},\\, {_fmt(fy)})$"
         if norm > 0:
             length = 0.3  # of the panel: the arrow shows the direction, its length is not to scale
             dx, dy = fx / spans[0] / norm * length * spans[0], fy / spans[1] / norm * length * spans[1]
@@ -354,15 +354,20 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
 
 def _slope_label(fname: str, var_tex: str, var_name: str, slope: float) -> str:
     text = f"\\partial {fname}/\\partial {var_tex} = {_fmt(slope)}"
-    return _mathtext(text, f"d{fname}/d{var_name} = {_fmt(slope)}")
+    return _mathtext(text, f"d{fname}/d{var_name} = {slope:.2f}")
 
 
-def _tangent_extent(t: float, slope: float, z: float, zmin: float, zmax: float) -> float:
-    """Half-length of a tangent segment, shortened so it stays inside the box of the 3-D axes."""
+def _tangent_extent(t: float, slope: float, z: float, zmin: float, zmax: float) -> tuple[float, float]:
+    """Where a tangent segment starts and ends (along its axis), kept inside the box of the 3-D axes.
+
+    Each side is shortened on its own, so a point near the floor still shows the rising half in full.
+    """
     if slope == 0:
-        return t
-    room = min(zmax - z, z - zmin)
-    return max(min(t, abs(room / slope)), 0.08 * t) if room > 0 else 0.08 * t
+        return -t, t
+    up, down = (zmax - z) / abs(slope), (z - zmin) / abs(slope)  # distance before leaving the box
+    ahead, behind = (up, down) if slope > 0 else (down, up)
+    floor = 0.1 * t
+    return -max(min(t, behind), floor), max(min(t, ahead), floor)
 
 
 def _fit_arrow(

@@ -117,12 +117,12 @@ def _describe(exc: BaseException, filename: str) -> dict[str, Any]:
     message = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     frames = traceback.format_exception(exc)
     # Drop the worker's own frame (the exec call) so the traceback starts in the block.
-    shown = [frames[0], *frames[2:]] if len(frames) > 2 and "Traceback" in frames[0] else frames
+    kept = [frames[0], *frames[2:]] if len(frames) > 2 and "Traceback" in frames[0] else frames
     return {
         "kind": "exception",
         "message": message[:_MESSAGE_CAP],
         "line": line,
-        "traceback": "".join(shown)[-_TRACEBACK_CAP:],
+        "traceback": "".join(kept)[-_TRACEBACK_CAP:],
     }
 
 
