@@ -41,6 +41,12 @@ class _State:
         self.slugify: wikilinks.Slugify = wikilinks.slugify
         self.permalink: str | None = None
 
+    def _carry(self, old: _State) -> _State:
+        # `mkdocs serve --dirty` renders only the changed pages: the others' links are still what they were.
+        # A full build renders every page and replaces each entry; build_graph ignores pages that are gone.
+        self.outgoing = old.outgoing
+        return self
+
 
 _state = _State()
 
@@ -51,7 +57,7 @@ def on_config(config):
     except ValueError as exc:
         raise PluginError(f"{config.config_file_path}: {exc}") from exc
     global _state
-    _state = _State(settings.graph)
+    _state = _State(settings.graph)._carry(_state)
     toc = config.mdx_configs.get("toc", {})
     if callable(toc.get("slugify")):
         _state.slugify = toc["slugify"]
@@ -63,7 +69,7 @@ def on_config(config):
 def on_pre_build(config) -> None:
     global _state
     old = _state
-    _state = _State(old.enabled)
+    _state = _State(old.enabled)._carry(old)
     _state.slugify, _state.permalink = old.slugify, old.permalink
 
 

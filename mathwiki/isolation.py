@@ -170,7 +170,7 @@ def run_worker(
             reader.join(timeout=2.0)
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
-                stream.close()  # unclosed pipes are a ResourceWarning (an error under pytest's filterwarnings)
+                stream.close()  # an unclosed pipe is a ResourceWarning (an error under pytest)
     elapsed = time.monotonic() - started
     stderr_text = err.decode("utf-8", "replace")
     tail = stderr_text.strip().splitlines()[-5:]

@@ -55,7 +55,10 @@ def extract_links(content_html: str, page_url: str) -> set[str]:
     own = normalize_url(page_url)
     targets: set[str] = set()
     for match in _HREF.finditer(content_html):
-        target = resolve_href(match.group(1) or match.group(2) or match.group(3) or "", page_url)
+        href = match.group(1) or match.group(2) or match.group(3) or ""
+        if not href or href[0] == "#" or "://" in href:  # this page (permalinks, footnotes), another site
+            continue
+        target = resolve_href(href, page_url)
         if target is not None and target != own:
             targets.add(target)
     return targets

@@ -278,12 +278,12 @@ def build_graph(
 
 
 def orphan_problems(graph: Graph) -> list[Problem]:
-    """Topic pages no reader can reach from another page: no page links to them and no page uses them (a
-    ``uses`` entry puts a link on the using page's "Builds on" line). Warnings, so --strict fails on them."""
+    """Topic pages whose "Linked from" is empty: no page's text links to them (being in another page's
+    ``uses`` is not enough: a reader finds a topic through the prose). Warnings, so --strict fails on them."""
     problems = []
     for src in sorted(graph.pages):
         page = graph.pages[src]
-        if GETS_SECTIONS(src) and not graph.linked_from.get(src) and not graph.used_in.get(src):
+        if GETS_SECTIONS(src) and not graph.linked_from.get(src):
             problems.append(Problem(page.where, page.title_line, ORPHAN_MESSAGE, "warning"))
     return problems
 

@@ -172,11 +172,14 @@ def test_build_graph_inverts_uses_and_links() -> None:
     ]
 
 
-def test_orphans_are_topic_pages_nobody_links_to_or_uses() -> None:
-    graph = _graph({"topics/calc/derivatives.md": {"topics/calc/gradient/"}})
-    assert model.orphan_problems(graph) == [
-        Problem("docs/topics/calc/lonely.md", 2, model.ORPHAN_MESSAGE, "warning")
-    ]  # not the index page, not Derivatives and Partial Derivatives (used), not Gradient (linked)
+def test_orphans_are_topic_pages_no_page_links_to() -> None:
+    graph = _graph(
+        {"topics/calc/derivatives.md": {"topics/calc/gradient/"}, "topics/calc/gradient.md": {"topics/calc/"}}
+    )
+    assert model.orphan_problems(graph) == [  # not the index page (no topic), not Gradient (linked)
+        Problem(f"docs/topics/calc/{name}.md", 2, model.ORPHAN_MESSAGE, "warning")
+        for name in ("derivatives", "lonely", "partial-derivatives")  # being used is not being linked
+    ]
 
 
 def test_graph_json_is_sorted_data() -> None:
