@@ -25,12 +25,27 @@ class MathError(ValueError):
     """LaTeX that the converter cannot typeset."""
 
 
+# Environments latex2mathml lays out as a table; the others it knows only by these names.
+_ENVIRONMENTS = {"aligned": "align*", "align": "align*", "gathered": "gather*", "alignedat": "align*"}
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned|align|gathered|alignedat)\}")
+_LOOSE_AMPERSAND = re.compile(r"<mi>&(amp;)?</mi>")
+
+
+def _normalise(latex: str) -> str:
+    return _ENVIRONMENT.sub(lambda m: f"\\{m.group(1)}{{{_ENVIRONMENTS[m.group(2)]}}}", latex)
+
+
 @lru_cache(maxsize=8192)
 def to_mathml(latex: str, display: bool) -> str:
     try:
-        mathml = convert(latex, display="block" if display else "inline")
+        mathml = convert(_normalise(latex), display="block" if display else "inline")
     except Exception as exc:  # the converter raises many kinds; all mean "cannot typeset this"
         raise MathError(f"cannot typeset formula {latex.strip()!r}: {exc}") from exc
+    if _LOOSE_AMPERSAND.search(mathml):
+        raise MathError(
+            f"cannot typeset formula {latex.strip()!r}: '&' outside an alignment environment "
+            "(use \\begin{aligned} ... \\end{aligned})"
+        )
     return mathml
 
 
