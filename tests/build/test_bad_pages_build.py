@@ -1,0 +1,47 @@
+"""Each mistake an author can make in front matter or links fails the strict build, naming page and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import build
+
+pytestmark = pytest.mark.build
+
+BODY = "\n## I Use This When...\n\nText.\n"
+
+GOOD = {
+    "index.md": "---\ntitle: Home\n---\nSee [A](topics/a.md) and [B](topics/b.md#why-it-exists).\n",
+    "topics/a.md": "---\ntitle: A\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY + "[B](b.md)\n",
+    "topics/b.md": "---\ntitle: B\ntags: [calculus]\ndate: 2026-01-01\n---\n\n## Why It Exists\n\n[A](a.md)\n",
+}
+
+BAD = {
+    "topics/no-title.md": ("---\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY, 1, "front matter has no 'title'"),
+    "topics/bad-tag.md": ("---\ntitle: Bad tag\ntags: [calculus, 42]\ndate: 2026-01-01\n---\n" + BODY, 3,
+                          "'tags' entry 2 must be text"),
+    "topics/bad-date.md": ("---\ntitle: Bad date\ntags: [calculus]\ndate: 2026-02-30\n---\n" + BODY, 4,
+                           "'date' must be an ISO date"),
+    "topics/bad-yaml.md": ("---\ntitle: Bad yaml\ntags: [calculus\ndate: 2026-01-01\n---\n" + BODY, 4,
+                           "malformed YAML"),
+    "topics/bad-link.md": ("---\ntitle: Bad link\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY
+                           + "\nSee [nowhere](missing-page.md).\n", 11, "broken link 'missing-page.md'"),
+    "topics/bad-anchor.md": ("---\ntitle: Bad anchor\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY
+                             + "\nSee [A](a.md#no-such-heading).\n", 11, "broken anchor 'a.md#no-such-heading'"),
+}
+
+
+def test_the_good_wiki_builds_strictly(make_wiki) -> None:
+    result = build(make_wiki(GOOD))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_each_bad_page_fails_the_strict_build_with_page_and_line(make_wiki, name: str) -> None:
+    text, line, words = BAD[name]
+    project = make_wiki({**GOOD, name: text})
+    result = build(project)
+    assert result.returncode != 0
+    expected = f"docs/{name}:{line}: "
+    lines = [row for row in result.stderr.splitlines() if expected in row]
+    assert any(words in row for row in lines), result.stderr[-3000:]
