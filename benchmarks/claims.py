@@ -76,9 +76,7 @@ def make_pages(claims: int, seed: int = 7) -> list[str]:
             if count >= claims:
                 break
         pages.append(
-            f"---\ntitle: Page {len(pages)}\n---\n\n## The Math Inside\n\n"
-            + "\n\nText.\n\n".join(fences)
-            + "\n"
+            f"---\ntitle: Page {len(pages)}\n---\n\n## The Math Inside\n\n" + "\n\nText.\n\n".join(fences) + "\n"
         )
     return pages
 

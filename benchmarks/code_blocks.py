@@ -35,9 +35,7 @@ def generate(folder: Path, pages: int, workers: int | None, cache: Path) -> Path
     docs.mkdir(parents=True)
     for n in range(pages):
         body = "".join(f"```python\n{code.format(n=n + 1)}\n```\n\nSome prose.\n\n" for code in BLOCKS)
-        (docs / f"page-{n:03d}.md").write_text(
-            f"---\ntitle: Page {n}\n---\n\n# Page {n}\n\n{body}", encoding="utf-8"
-        )
+        (docs / f"page-{n:03d}.md").write_text(f"---\ntitle: Page {n}\n---\n\n# Page {n}\n\n{body}", encoding="utf-8")
     mathwiki: dict[str, object] = {"cache_dir": str(cache)}
     if workers:
         mathwiki["workers"] = workers

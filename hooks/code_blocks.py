@@ -41,9 +41,7 @@ _current: tuple[str, str] | None = None  # (src_uri, page url) of the page being
 _figures: dict[str, str] = {}  # file name -> base64 PNG, written in on_post_build
 
 
-def _validator(
-    language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any], md: Any
-) -> bool:
+def _validator(language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any], md: Any) -> bool:
     for name in _OWN_OPTIONS:
         if name in inputs:
             options[name] = inputs.pop(name)
@@ -72,9 +70,7 @@ def _figure_url(name: str) -> str:
     return get_relative_url(f"{FIGURES}/{name}", page_url)
 
 
-def _format(
-    source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
-) -> str:
+def _format(source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any) -> str:
     own = {name: options.pop(name) for name in _OWN_OPTIONS if name in options}
     highlight = md.preprocessors["fenced_code_block"].extension.superfences[0]["formatter"]
     html = highlight(src=source, language=language, options=options, md=md, **kwargs)
@@ -133,9 +129,7 @@ def _job(path: str, text: str, settings: Settings) -> PageJob | None:
         run = fence.options.get("run", "yes").lower()
         if run not in ("yes", "no"):
             report(
-                Problem(
-                    path, fence.line, f'run="{fence.options["run"]}": the only values are "no" and "yes"'
-                ),
+                Problem(path, fence.line, f'run="{fence.options["run"]}": the only values are "no" and "yes"'),
                 log,
             )
         blocks.append(Block.from_fence(fence))

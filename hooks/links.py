@@ -48,6 +48,12 @@ def on_env(env, config, files):
         anchors[file.src_uri] = found
     for path, target, link in _pending:
         if link.anchor not in anchors.get(target, set()):
-            report(Problem(path, link.line, f"broken anchor '{link.target}': docs/{target} has no heading or "
-                                            f"anchor '#{link.anchor}'"), log)
+            report(
+                Problem(
+                    path,
+                    link.line,
+                    f"broken anchor '{link.target}': docs/{target} has no heading or anchor '#{link.anchor}'",
+                ),
+                log,
+            )
     return env

@@ -58,11 +58,7 @@ def _page_path(abs_src_path: str) -> str:
 def _title(text: str, path: str) -> str:
     meta, _ = frontmatter.read(text, path, topic=False)
     title = meta.data.get("title")
-    return (
-        title.strip()
-        if isinstance(title, str) and title.strip()
-        else Path(path).stem.replace("-", " ").title()
-    )
+    return title.strip() if isinstance(title, str) and title.strip() else Path(path).stem.replace("-", " ").title()
 
 
 def _collect(path: str, text: str, max_grid: int) -> None:
@@ -174,9 +170,7 @@ def format_fence(source: str, language: str, css_class: str, options: dict, md: 
     path, page_url = _current
     entry = _fences.get((path, _normalise(source)))
     if entry is None:
-        raise RuntimeError(
-            f"{path}: a surface fence the pre-pass did not see (is it inside an unusual block?)"
-        )
+        raise RuntimeError(f"{path}: a surface fence the pre-pass did not see (is it inside an unusual block?)")
     if entry.problem is not None:
         return html.error_html(str(entry.problem))
     assert entry.figure is not None

@@ -82,16 +82,13 @@ def run_check(args: argparse.Namespace) -> int:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     print(
-        f"checked {len(pages)} page(s) in {time.monotonic() - started:.1f} s: "
-        f"{errors} error(s), {warnings} warning(s)"
+        f"checked {len(pages)} page(s) in {time.monotonic() - started:.1f} s: {errors} error(s), {warnings} warning(s)"
     )
     return 1 if problems else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="mathwiki", description="Check the wiki's pages without building it."
-    )
+    parser = argparse.ArgumentParser(prog="mathwiki", description="Check the wiki's pages without building it.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check derivative claims (verify fences) in Markdown pages")
     check.add_argument("paths", nargs="+", help="Markdown files or folders (searched recursively)")

@@ -63,7 +63,9 @@ def read(text: str, path: str, *, topic: bool) -> tuple[FrontMatter, list[Proble
     problems = [Problem(path, p.line, p.message) for p in problems]
     if block is None:
         if not problems:
-            problems.append(Problem(path, 1, "missing front matter: a page starts with '---', a 'title:' line and '---'"))
+            problems.append(
+                Problem(path, 1, "missing front matter: a page starts with '---', a 'title:' line and '---'")
+            )
         return FrontMatter(), problems
     source = "\n".join(block)
     try:
@@ -110,7 +112,9 @@ def _check(meta: FrontMatter, path: str, topic: bool) -> list[Problem]:
             continue
         value = data[key]
         if not isinstance(value, list):
-            bad(key, f"'{key}' must be a list, like [{'calculus' if key == 'tags' else 'Derivatives'}], found {value!r}")
+            bad(
+                key, f"'{key}' must be a list, like [{'calculus' if key == 'tags' else 'Derivatives'}], found {value!r}"
+            )
             continue
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():

@@ -100,9 +100,7 @@ def figure_html(figure: Figure, drawn: Drawn, light_url: str, dark_url: str) -> 
         f'height="{height}" loading="lazy" decoding="async">'
         for url, theme in ((light_url, "light"), (dark_url, "dark"))
     )
-    return (
-        f'<figure class="mathwiki-surface">{images}<figcaption>{caption(figure, drawn)}</figcaption></figure>'
-    )
+    return f'<figure class="mathwiki-surface">{images}<figcaption>{caption(figure, drawn)}</figcaption></figure>'
 
 
 def error_html(message: str) -> str:

@@ -84,9 +84,7 @@ def figure_key(cache: Cache, figure: Figure) -> str:
 
 def _from_value(key: str, value: Any, cached: bool) -> Drawn:
     if "error" in value:
-        return Drawn(
-            key, error=str(value["error"]), error_at_point=bool(value.get("at_point")), cached=cached
-        )
+        return Drawn(key, error=str(value["error"]), error_at_point=bool(value.get("at_point")), cached=cached)
     slopes = value.get("slopes")
     zrange = value.get("zrange")
     return Drawn(

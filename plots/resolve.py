@@ -167,8 +167,7 @@ def resolve(raw: RawSpec, definitions: Mapping[str, PageDefinition], title: str)
                 raise SpecError(f"the range of '{entry.key}' is empty: [{low:g}, {high:g}]", entry.line)
             if low > high:
                 raise SpecError(
-                    f"the range of '{entry.key}' is reversed: write the smaller end first, "
-                    f"[{high:g}, {low:g}]",
+                    f"the range of '{entry.key}' is reversed: write the smaller end first, [{high:g}, {low:g}]",
                     entry.line,
                 )
             ranges[key], range_tex[key], var_tex[key] = (low, high), entry.value.strip(), entry.key

@@ -269,12 +269,8 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
             )
         ax.plot([px], [py], [pz], "o", color=theme.point, ms=5, zorder=7, path_effects=halo)
         handles = [
-            ax.plot(
-                [], [], color=theme.slice_x, lw=2.2, label=_slope_label(fname_plain, var_tex[0], names[0], fx)
-            )[0],
-            ax.plot(
-                [], [], color=theme.slice_y, lw=2.2, label=_slope_label(fname_plain, var_tex[1], names[1], fy)
-            )[0],
+            ax.plot([], [], color=theme.slice_x, lw=2.2, label=_slope_label(fname_plain, var_tex[0], names[0], fx))[0],
+            ax.plot([], [], color=theme.slice_y, lw=2.2, label=_slope_label(fname_plain, var_tex[1], names[1], fy))[0],
             ax.plot([], [], color=theme.arrow, lw=1.5, ls=(0, (3, 1.5)), label="tangent lines")[0],
         ]
         legend = fig.legend(

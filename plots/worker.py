@@ -21,9 +21,7 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
         try:
             drawn = render(job["figure"])
         except (DrawError, UnsupportedExpression) as exc:
-            results.append(
-                {"key": job["key"], "error": str(exc), "at_point": getattr(exc, "at_point", False)}
-            )
+            results.append({"key": job["key"], "error": str(exc), "at_point": getattr(exc, "at_point", False)})
             continue
         drawn["light"] = base64.b64encode(drawn["light"]).decode("ascii")
         drawn["dark"] = base64.b64encode(drawn["dark"]).decode("ascii")

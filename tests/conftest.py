@@ -28,13 +28,15 @@ def project_config(project: Path, **overrides: object) -> dict:
     return config
 
 
-def build(project: Path, *, strict: bool = True, env: dict[str, str] | None = None,
-          timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def build(
+    project: Path, *, strict: bool = True, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
     if strict:
         command.append("--strict")
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=project,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, cwd=project, env={**os.environ, **(env or {})}
+    )
 
 
 @pytest.fixture
@@ -59,8 +61,14 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real-site")
     cache = tmp_path_factory.mktemp("real-cache")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT,
-                            env={**os.environ, "MATHWIKI_CACHE_DIR": str(cache)})
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+        env={**os.environ, "MATHWIKI_CACHE_DIR": str(cache)},
+    )
     if result.returncode != 0:
         pytest.fail(f"the real site does not build in strict mode:\n{result.stderr[-6000:]}")
     return out

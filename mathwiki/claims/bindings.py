@@ -24,9 +24,7 @@ def binding_points(symbols: Sequence[str], seed: int, n: int = 5) -> list[dict[s
     points = []
     for _ in range(n):
         picks = (
-            rng.sample(range(30, 251), len(symbols))
-            if len(symbols) <= 221
-            else [rng.randint(30, 250) for _ in symbols]
+            rng.sample(range(30, 251), len(symbols)) if len(symbols) <= 221 else [rng.randint(30, 250) for _ in symbols]
         )
         points.append({name: value / 100 for name, value in zip(symbols, picks, strict=True)})
     return points

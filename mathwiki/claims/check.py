@@ -200,15 +200,11 @@ class Numeric:
     computed: Any = None
 
 
-def sample_point(
-    rng: random.Random, symbols: list[sympy.Symbol], wide: bool = False
-) -> dict[sympy.Symbol, int]:
+def sample_point(rng: random.Random, symbols: list[sympy.Symbol], wide: bool = False) -> dict[sympy.Symbol, int]:
     """Values in hundredths: 0.30..2.50 (safe for log and sqrt), or wider when those do not suffice."""
     if not wide:
         picks = (
-            rng.sample(range(30, 251), len(symbols))
-            if len(symbols) <= 221
-            else [rng.randint(30, 250) for _ in symbols]
+            rng.sample(range(30, 251), len(symbols)) if len(symbols) <= 221 else [rng.randint(30, 250) for _ in symbols]
         )
     else:
         picks = [rng.choice((-1, 1)) * rng.randint(10, 1000) for _ in symbols]
@@ -303,9 +299,7 @@ def _format_point(point: dict[str, float]) -> str:
     return ", ".join(f"{pretty(name)}={value:g}" for name, value in point.items())
 
 
-def _wrong(
-    item: ParsedLine, tag: str, rhs: str, computed: str, numeric: Numeric, note: str = ""
-) -> ClaimResult:
+def _wrong(item: ParsedLine, tag: str, rhs: str, computed: str, numeric: Numeric, note: str = "") -> ClaimResult:
     assert numeric.differs_at is not None
     message = (
         f"wrong derivative: claimed {tag} = {rhs}, SymPy computes {computed}; they differ{note} at "
@@ -325,8 +319,7 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
         return ClaimResult(
             item.line,
             "unchecked",
-            f"cannot check {tag}: unknown function '{claim.name}' (define it first, "
-            f"like {claim.name}(x) = ...)",
+            f"cannot check {tag}: unknown function '{claim.name}' (define it first, like {claim.name}(x) = ...)",
             label=tag,
         )
     params = {p.name: p for p in function.params}
@@ -352,9 +345,7 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
                 return _wrong(item, tag, rhs, computed, numeric)
             proof = prove_equal(derivative, claim.expr)
             if proof is True:
-                return ClaimResult(
-                    item.line, "verified", f"{tag} verified", computed, label=tag, method="symbolic"
-                )
+                return ClaimResult(item.line, "verified", f"{tag} verified", computed, label=tag, method="symbolic")
             if proof is not False:
                 point = sample_point(random.Random(seed), sorted(everything, key=lambda s: s.name))
                 where = {s.name: v / 100 for s, v in point.items()}
@@ -367,9 +358,7 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
     except _Timeout:
         pass
     except (ArithmeticError, ValueError, TypeError, RecursionError, sympy.PolynomialError) as exc:
-        return ClaimResult(
-            item.line, "unchecked", f"cannot check {tag}: SymPy failed ({exc})", computed, label=tag
-        )
+        return ClaimResult(item.line, "unchecked", f"cannot check {tag}: SymPy failed ({exc})", computed, label=tag)
     if numeric is not None and numeric.agreeing >= MIN_POINTS:
         try:  # not proved: insist on agreement to 80 digits, so a tiny wrong term cannot pass as rounding
             with time_limit(timeout_s):

@@ -98,9 +98,7 @@ def fence_from_json(data: dict[str, Any]) -> FenceResult:
         result = None
         if item.get("result"):
             r = item["result"]
-            counter = (
-                tuple((str(k), float(v)) for k, v in r["counterexample"]) if r.get("counterexample") else None
-            )
+            counter = tuple((str(k), float(v)) for k, v in r["counterexample"]) if r.get("counterexample") else None
             result = ClaimResult(
                 line=item["line"],
                 verdict=r["verdict"],

@@ -80,8 +80,7 @@ def render_fence(result: FenceResult, sympy_version: str) -> str:
     details = ""
     if computed:
         items = "".join(
-            f'<li><span class="verify-label">{html.escape(r.label)}</span> = '
-            f"{_maths(r.computed_latex, False)}</li>"
+            f'<li><span class="verify-label">{html.escape(r.label)}</span> = {_maths(r.computed_latex, False)}</li>'
             for r in computed
         )
         details = (
@@ -89,12 +88,8 @@ def render_fence(result: FenceResult, sympy_version: str) -> str:
             f"<summary>checked with SymPy {html.escape(sympy_version)}</summary>"
             f"<ul>{items}</ul></details>"
         )
-    error = (
-        f'<p class="verify-message verify-unchecked">{html.escape(result.error)}</p>' if result.error else ""
-    )
-    return (
-        f'<div class="verify"><table class="verify-table"><tbody>{rows}</tbody></table>{error}{details}</div>'
-    )
+    error = f'<p class="verify-message verify-unchecked">{html.escape(result.error)}</p>' if result.error else ""
+    return f'<div class="verify"><table class="verify-table"><tbody>{rows}</tbody></table>{error}{details}</div>'
 
 
 def normalise(body: str) -> str:
@@ -113,9 +108,7 @@ def make_formatter(
         options.update(inputs)
         return True
 
-    def formatter(
-        source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any
-    ) -> str:
+    def formatter(source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any) -> str:
         if not enabled():
             return render_plain(source)
         result = lookup(source)

@@ -87,9 +87,7 @@ def _failed(page: PageFences, reason: str) -> list[FenceResult]:
                 lines.append(FenceLine(index, "claim", raw, result))
             else:
                 lines.append(
-                    FenceLine(
-                        index, "definition" if source and not source.startswith("%") else "comment", raw
-                    )
+                    FenceLine(index, "definition" if source and not source.startswith("%") else "comment", raw)
                 )
         results.append(relocate(FenceResult(0, fence.body, tuple(lines)), fence.line))
     return results
@@ -153,9 +151,7 @@ def check_pages(pages: Sequence[PageFences], settings: Settings) -> dict[str, li
 
 
 def _decode(page: PageFences, value: list[dict]) -> list[FenceResult]:
-    return [
-        relocate(fence_from_json(data), fence.line) for data, fence in zip(value, page.fences, strict=True)
-    ]
+    return [relocate(fence_from_json(data), fence.line) for data, fence in zip(value, page.fences, strict=True)]
 
 
 def problems_of(path: str, fences: Sequence[FenceResult]) -> list[Problem]:

@@ -24,9 +24,7 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
         pages: list[Any] = []
         for bodies in payload["pages"]:
             try:
-                pages.append(
-                    [fence_to_json(f) for f in check_fences(list(bodies), float(payload["timeout_s"]))]
-                )
+                pages.append([fence_to_json(f) for f in check_fences(list(bodies), float(payload["timeout_s"]))])
             except Exception as exc:  # one broken page must not take the others with it
                 pages.append({"error": f"the checker failed on this page: {type(exc).__name__}: {exc}"})
         return {"pages": pages}

@@ -17,12 +17,8 @@ from mathwiki.execution.runner import Binding, package_versions
 from mathwiki.problems import Problem
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_ITEM = re.compile(
-    rf"^d(?P<order>2?)\s*(?P<name>{_NAME})\s*/\s*d\s*(?P<v1>{_NAME})(?:\s+d\s*(?P<v2>{_NAME}))?$"
-)
-_CLAIM = re.compile(
-    r"^\s*\\frac\s*\{\s*(?:\\partial|d)\s*(?:\^\s*\{?\s*2\s*\}?)?(?P<num>.*?)\}\s*\{(?P<den>.*?)\}\s*="
-)
+_ITEM = re.compile(rf"^d(?P<order>2?)\s*(?P<name>{_NAME})\s*/\s*d\s*(?P<v1>{_NAME})(?:\s+d\s*(?P<v2>{_NAME}))?$")
+_CLAIM = re.compile(r"^\s*\\frac\s*\{\s*(?:\\partial|d)\s*(?:\^\s*\{?\s*2\s*\}?)?(?P<num>.*?)\}\s*\{(?P<den>.*?)\}\s*=")
 _DEFINITION = re.compile(r"^\s*(?P<name>.+?)\s*\(")
 
 
@@ -34,9 +30,7 @@ def parse_bind(text: str) -> tuple[str, str, list[tuple[str, ...]], list[str]]:
     function, colon, rest = text.partition(":")
     function = function.strip()
     if not colon or not re.fullmatch(_NAME, function):
-        raise ValueError(
-            f'bind="{text}": write bind="FUNCTION: df/dx, df/dy" (a Python function name, a colon)'
-        )
+        raise ValueError(f'bind="{text}": write bind="FUNCTION: df/dx, df/dy" (a Python function name, a colon)')
     items = [item.strip() for item in rest.split(",") if item.strip()]
     if not items:
         raise ValueError(f'bind="{text}": name at least one derivative after the colon, like df/dx')
@@ -80,12 +74,7 @@ def claim_line(verify: Sequence[tuple[str, int]], name: str, target: tuple[str, 
                 if sorted(variables) == sorted(target):
                     return here
             definition_match = _DEFINITION.match(text)
-            if (
-                not definition
-                and definition_match
-                and _plain(definition_match.group("name")) == name
-                and "=" in text
-            ):
+            if not definition and definition_match and _plain(definition_match.group("name")) == name and "=" in text:
                 definition = here
     return definition or (verify[0][1] if verify else 0)
 

@@ -29,9 +29,7 @@ def render(result: BlockResult, figure_url: Callable[[str], str], problems: Sequ
         text = escape(result.output)
         parts.append(f'<div class="code-output"><pre><code>{text}</code></pre>')
         if result.dropped:
-            parts.append(
-                f'<p class="code-output-truncated">output truncated: {result.dropped} bytes not shown</p>'
-            )
+            parts.append(f'<p class="code-output-truncated">output truncated: {result.dropped} bytes not shown</p>')
         parts.append("</div>")
     for png in result.figures:
         url = escape(figure_url(figure_name(png)), quote=True)

@@ -60,9 +60,7 @@ class Block:
 
     @classmethod
     def from_fence(cls, fence: Fence) -> Block:
-        return cls(
-            fence.body, fence.line, fence.options.get("run", "yes").lower() != "no", dict(fence.options)
-        )
+        return cls(fence.body, fence.line, fence.options.get("run", "yes").lower() != "no", dict(fence.options))
 
     def file_line(self, line_in_block: int) -> int:
         """The file line of 1-based line ``line_in_block`` of the block."""
@@ -132,8 +130,7 @@ class Runner:
     # -- keys and cache --------------------------------------------------------------------------------------
     def key(self, job: PageJob) -> str:
         blocks = [
-            [b.source, sorted(b.options.items()), _binding_key(b.binding) if b.binding else None]
-            for b in job.blocks
+            [b.source, sorted(b.options.items()), _binding_key(b.binding) if b.binding else None] for b in job.blocks
         ]
         limits = [job.timeout_s, self.memory_mb, self.output_limit]
         parts = [
@@ -202,9 +199,7 @@ class Runner:
             "landlock": self.sandbox.landlock_abi,
             "read_paths": [],
             "bindings": [
-                {"function": b.binding.function, "points": list(b.binding.points)}
-                for b in job.blocks
-                if b.binding
+                {"function": b.binding.function, "points": list(b.binding.points)} for b in job.blocks if b.binding
             ],
         }
         limits = isolation.Limits(
@@ -304,9 +299,7 @@ def _crash_message(detail: str) -> str:
     if "returned no result" in detail:
         return "the worker ended without finishing (os._exit?)"
     if signame:
-        hint = (
-            " (out of memory or CPU time?)" if signame in ("SIGKILL", "SIGXCPU", "SIGSEGV", "SIGBUS") else ""
-        )
+        hint = " (out of memory or CPU time?)" if signame in ("SIGKILL", "SIGXCPU", "SIGSEGV", "SIGBUS") else ""
         return f"the worker was killed by {signame}{hint}"
     return detail.split(":", 1)[0] if detail else "the worker failed"
 
@@ -349,9 +342,7 @@ def interpret(job: PageJob, raw: dict[str, Any], *, ran: bool) -> PageResult:
             continue
         status = entry.get("status", "unknown")
         if status == "unknown":
-            results.append(
-                BlockResult("unknown", error="output not available: a later block stopped the worker")
-            )
+            results.append(BlockResult("unknown", error="output not available: a later block stopped the worker"))
             continue
         error = ""
         traceback_text = ""
@@ -401,9 +392,7 @@ def _check_bindings(job: PageJob, answers: list[dict[str, Any]]) -> list[Problem
         if "error" in answer:
             problems.append(Problem(job.path, block.line, f"bind: {answer['error']}"))
             continue
-        for point, expected, got in zip(
-            binding.points, binding.expected, answer.get("values", []), strict=False
-        ):
+        for point, expected, got in zip(binding.points, binding.expected, answer.get("values", []), strict=False):
             args = ", ".join(f"{name}={_fmt(value)}" for name, value in point.items())
             if len(got) != len(expected):
                 problems.append(

@@ -154,9 +154,7 @@ def _call_binding(namespace: dict[str, Any], binding: dict[str, Any]) -> dict[st
 
 def handle(payload: dict[str, Any]) -> dict[str, Any]:
     limit = int(payload["output_limit"])
-    landlock = sandbox.confine(
-        os.getcwd(), payload.get("read_paths", ()), abi=int(payload.get("landlock", 0))
-    )
+    landlock = sandbox.confine(os.getcwd(), payload.get("read_paths", ()), abi=int(payload.get("landlock", 0)))
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     results: list[dict[str, Any]] = []
     failure: dict[str, Any] | None = None

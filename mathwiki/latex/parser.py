@@ -92,9 +92,7 @@ class Claim:
 
 
 class _Parser:
-    def __init__(
-        self, line: str, functions: Mapping[str, FunctionDef], shadowed: frozenset[str] = frozenset()
-    ):
+    def __init__(self, line: str, functions: Mapping[str, FunctionDef], shadowed: frozenset[str] = frozenset()):
         self.tokens = tokenize(line)
         self.pos = 0
         self.depth = 0
@@ -200,9 +198,7 @@ class _Parser:
             col = self.advance().col
             base = self.power(base, self.single("'^'"), col)
             if self.at_op("^"):
-                raise LatexError(
-                    "double superscript: put braces around the base, like {x^2}^3", self.peek.col
-                )
+                raise LatexError("double superscript: put braces around the base, like {x^2}^3", self.peek.col)
         return base
 
     def factor_run(self) -> sympy.Expr:
@@ -411,9 +407,7 @@ class _Parser:
                 self.advance()
                 exponent = self.single(f"'\\{name}^'")
                 if exponent.is_Number and exponent < 0:
-                    raise LatexError(
-                        f"'\\{name}^{{-1}}' is ambiguous: write \\arc{name} or 1/\\{name}", token.col
-                    )
+                    raise LatexError(f"'\\{name}^{{-1}}' is ambiguous: write \\arc{name} or 1/\\{name}", token.col)
             elif self.at_op("_") and name == "log" and base is None:
                 self.advance()
                 base = self.single("'\\log_'")
@@ -450,9 +444,7 @@ class _Parser:
             base = self.braced_word(t.text)
         elif t.kind == "cmd" and t.text in _ACCENTS:
             self.advance()
-            base = (
-                f"{self.braced_word(t.text) if self.at_op('{') else self.advance().text}_{_ACCENTS[t.text]}"
-            )
+            base = f"{self.braced_word(t.text) if self.at_op('{') else self.advance().text}_{_ACCENTS[t.text]}"
         else:
             raise self.fail(what)
         return self.subscripted(base)
@@ -514,9 +506,7 @@ class _Parser:
         self.expect_op("{", " after '\\frac' (a claim starts like \\frac{\\partial f}{\\partial x} = ...)")
         partial = self.at("cmd", "partial")
         if not self.differential(partial):
-            raise self.fail(
-                "'\\partial' or 'd' at the start of the derivative (like \\frac{\\partial f}{\\partial x})"
-            )
+            raise self.fail("'\\partial' or 'd' at the start of the derivative (like \\frac{\\partial f}{\\partial x})")
         order = self.order()
         name = self.name("the name of the function being differentiated")
         self.expect_op("}", " after the function name in the derivative's numerator")

@@ -18,16 +18,35 @@ GOOD = {
 
 BAD = {
     "topics/no-title.md": ("---\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY, 1, "front matter has no 'title'"),
-    "topics/bad-tag.md": ("---\ntitle: Bad tag\ntags: [calculus, 42]\ndate: 2026-01-01\n---\n" + BODY, 3,
-                          "'tags' entry 2 must be text"),
-    "topics/bad-date.md": ("---\ntitle: Bad date\ntags: [calculus]\ndate: 2026-02-30\n---\n" + BODY, 4,
-                           "'date' must be an ISO date"),
-    "topics/bad-yaml.md": ("---\ntitle: Bad yaml\ntags: [calculus\ndate: 2026-01-01\n---\n" + BODY, 4,
-                           "malformed YAML"),
-    "topics/bad-link.md": ("---\ntitle: Bad link\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY
-                           + "\nSee [nowhere](missing-page.md).\n", 11, "broken link 'missing-page.md'"),
-    "topics/bad-anchor.md": ("---\ntitle: Bad anchor\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY
-                             + "\nSee [A](a.md#no-such-heading).\n", 11, "broken anchor 'a.md#no-such-heading'"),
+    "topics/bad-tag.md": (
+        "---\ntitle: Bad tag\ntags: [calculus, 42]\ndate: 2026-01-01\n---\n" + BODY,
+        3,
+        "'tags' entry 2 must be text",
+    ),
+    "topics/bad-date.md": (
+        "---\ntitle: Bad date\ntags: [calculus]\ndate: 2026-02-30\n---\n" + BODY,
+        4,
+        "'date' must be an ISO date",
+    ),
+    "topics/bad-yaml.md": (
+        "---\ntitle: Bad yaml\ntags: [calculus\ndate: 2026-01-01\n---\n" + BODY,
+        4,
+        "malformed YAML",
+    ),
+    "topics/bad-link.md": (
+        "---\ntitle: Bad link\ntags: [calculus]\ndate: 2026-01-01\n---\n"
+        + BODY
+        + "\nSee [nowhere](missing-page.md).\n",
+        11,
+        "broken link 'missing-page.md'",
+    ),
+    "topics/bad-anchor.md": (
+        "---\ntitle: Bad anchor\ntags: [calculus]\ndate: 2026-01-01\n---\n"
+        + BODY
+        + "\nSee [A](a.md#no-such-heading).\n",
+        11,
+        "broken anchor 'a.md#no-such-heading'",
+    ),
 }
 
 

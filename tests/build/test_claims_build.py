@@ -42,4 +42,4 @@ def test_one_wrong_claim_fails_the_strict_build_naming_its_line(make_wiki) -> No
     loose = build(project, strict=False)
     assert loose.returncode != 0
     html = (project / "site" / "topics" / "wrong" / "index.html").read_text(encoding="utf-8")
-    assert 'verify-mark verify-wrong' in html
+    assert "verify-mark verify-wrong" in html

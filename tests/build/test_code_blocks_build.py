@@ -100,11 +100,7 @@ def test_every_bad_page_is_reported_in_one_strict_build(tmp_path: Path) -> None:
         "overwrite.md": page(fence(f"open({str(sentinel / 'keep.txt')!r}, 'w').write('changed')")),
         "secret.md": page(fence("import os\nprint('token:', os.environ.get('GITHUB_TOKEN'))")),
         "background.md": page(
-            fence(
-                "import subprocess\n"
-                f"subprocess.Popen(['sleep', '{SLEEPER}'], start_new_session=True)\n"
-                "print('left')"
-            )
+            fence(f"import subprocess\nsubprocess.Popen(['sleep', '{SLEEPER}'], start_new_session=True)\nprint('left')")
         ),
         "output.md": page(fence("print('x' * 10_000_000)")),
     }

@@ -34,8 +34,11 @@ def section(html: str, anchor: str) -> str:
 
 
 def titles_in(html: str, anchor: str) -> list[str]:
-    return [e.text.strip() for e in elements(section(html, anchor)) if e.tag == "a" and "headerlink" not in
-            e.attrs.get("class", "")]
+    return [
+        e.text.strip()
+        for e in elements(section(html, anchor))
+        if e.tag == "a" and "headerlink" not in e.attrs.get("class", "")
+    ]
 
 
 def test_every_claim_on_every_page_is_proved(real_site: Path) -> None:

@@ -23,16 +23,12 @@ BODY = PAGE.split("```verify\n")[1].split("\n```")[0]
 
 
 def _render(text: str, enabled: bool = True, results: dict[str, FenceResult] | None = None) -> str:
-    formatter, validator = make_formatter(
-        lambda body: (results or {}).get(normalise(body)), lambda: enabled, "1.14.0"
-    )
+    formatter, validator = make_formatter(lambda body: (results or {}).get(normalise(body)), lambda: enabled, "1.14.0")
     md = markdown.Markdown(
         extensions=["pymdownx.superfences"],
         extension_configs={
             "pymdownx.superfences": {
-                "custom_fences": [
-                    {"name": "verify", "class": "verify", "format": formatter, "validator": validator}
-                ]
+                "custom_fences": [{"name": "verify", "class": "verify", "format": formatter, "validator": validator}]
             }
         },
     )

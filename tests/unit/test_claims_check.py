@@ -21,18 +21,14 @@ def test_later_fences_see_earlier_definitions() -> None:
 
 
 def test_redefinition_replaces_the_earlier_one() -> None:
-    assert _verdicts(
-        r"f(x) = x^2" "\n" r"\frac{df}{dx} = 2x", r"f(x) = x^3" "\n" r"\frac{df}{dx} = 3x^2"
-    ) == [
+    assert _verdicts(r"f(x) = x^2" "\n" r"\frac{df}{dx} = 2x", r"f(x) = x^3" "\n" r"\frac{df}{dx} = 3x^2") == [
         ["verified"],
         ["verified"],
     ]
 
 
 def test_unchecked_reasons() -> None:
-    [fence] = check_fences(
-        [r"f(x) = a x^2" "\n" r"\frac{\partial f}{\partial a} = x^2" "\n" r"\frac{dg}{dx} = 1"], 5
-    )
+    [fence] = check_fences([r"f(x) = a x^2" "\n" r"\frac{\partial f}{\partial a} = x^2" "\n" r"\frac{dg}{dx} = 1"], 5)
     first, second = fence.claims()
     assert first.verdict == second.verdict == "unchecked"
     assert "'a' is not a variable of f(x)" in first.message

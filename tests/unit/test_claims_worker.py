@@ -10,7 +10,6 @@ from mathwiki.claims import bindings, runner
 from mathwiki.claims.model import summary
 from mathwiki.settings import Settings
 
-
 PAGE_A = """---
 title: A
 ---

@@ -79,9 +79,7 @@ def test_render_escapes_and_notes_truncation() -> None:
 
 def test_render_error_boxes() -> None:
     failed = render(BlockResult("failed", error="code block failed: boom"), str, ["bind: <wrong>"])
-    assert (
-        'class="admonition failure code-error"' in failed and "boom" in failed and "&lt;wrong&gt;" in failed
-    )
+    assert 'class="admonition failure code-error"' in failed and "boom" in failed and "&lt;wrong&gt;" in failed
     assert "not run (an earlier block failed)" in render(
         BlockResult("not-run", error="not run (an earlier block failed)"), str
     )

@@ -66,12 +66,8 @@ def test_moving_a_block_on_the_page_does_not_rerun_but_moves_the_message(runner:
     moved = PageJob("docs/x.md", (Block(source, 40),), 10)
     second = runner.run_page(moved)
     assert not second.ran
-    assert str(first.problems[0]).startswith(
-        "docs/x.md:5: code block failed at line 3 of the block (file line 8)"
-    )
-    assert str(second.problems[0]).startswith(
-        "docs/x.md:40: code block failed at line 3 of the block (file line 43)"
-    )
+    assert str(first.problems[0]).startswith("docs/x.md:5: code block failed at line 3 of the block (file line 8)")
+    assert str(second.problems[0]).startswith("docs/x.md:40: code block failed at line 3 of the block (file line 43)")
 
 
 def test_a_corrupted_entry_is_run_again(runner: Runner, tmp_path: Path) -> None:

@@ -17,9 +17,7 @@ def _figure(body: str):
     return resolve(parse_spec(body, 400), {}, "T")
 
 
-@pytest.mark.parametrize(
-    ("count", "workers", "sizes"), [(0, 2, []), (1, 2, [1]), (5, 2, [3, 2]), (60, 2, [20] * 3)]
-)
+@pytest.mark.parametrize(("count", "workers", "sizes"), [(0, 2, []), (1, 2, [1]), (5, 2, [3, 2]), (60, 2, [20] * 3)])
 def test_batches(count: int, workers: int, sizes: list[int]) -> None:
     groups = batches(list(range(count)), workers)
     assert [len(g) for g in groups] == sizes
@@ -29,9 +27,7 @@ def test_batches(count: int, workers: int, sizes: list[int]) -> None:
 
 def test_draw_cache_and_errors(tmp_path: Path) -> None:
     settings = Settings.from_mapping({"cache_dir": "cache"}, tmp_path)
-    good = [
-        _figure(f"f(x, y) = x^2 y + {k}y\nx: [-2, 2]\ny: [-2, 2]\nat: (1, 1)\ngrid: 15") for k in range(3)
-    ]
+    good = [_figure(f"f(x, y) = x^2 y + {k}y\nx: [-2, 2]\ny: [-2, 2]\nat: (1, 1)\ngrid: 15") for k in range(3)]
     bad = _figure("f(x, y) = \\ln(-1 - x^2) y\nx: [-2, 2]\ny: [-2, 2]\ngrid: 10")
     results, keys, stats = draw_all([*good, good[0], bad], settings)
     assert (stats.figures, stats.drawn, stats.failed, stats.from_cache) == (4, 3, 1, 0)
