@@ -76,11 +76,11 @@ def on_pre_build(config) -> None:
 def on_files(files, config):
     if not _state.enabled:
         return files
-    project = Path(config.config_file_path).parent
+    docs = display_path(config.docs_dir, "", Path(config.config_file_path).parent)  # "docs", once
     pages: list[model.Page] = []
     for file in files.documentation_pages():
         text = file.content_string
-        path = display_path(config.docs_dir, file.src_uri, project)
+        path = f"{docs}/{file.src_uri}"
         if _RESERVED.search(text):
             for problem in frontmatter.reserved_sections(text, path):
                 report(problem, log)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 # Everything the build generates (the two lists, the "Builds on" line) sits between these markers, so the
 # graph never counts its own output, even when asked to read a finished page.
@@ -18,7 +18,7 @@ GENERATED_END = "<!-- /mathwiki:graph -->"
 
 _GENERATED = re.compile(re.escape(GENERATED_START) + r".*?" + re.escape(GENERATED_END), re.DOTALL)
 _HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_BASE = "http://site.invalid/"  # a fake origin: URLs that leave it are external
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _INDEX = "index.html"
 
 
@@ -35,14 +35,38 @@ def normalize_url(url: str) -> str:
 
 
 def resolve_href(href: str, page_url: str) -> str | None:
-    """The site-relative URL ``href`` leads to from the page at ``page_url``; ``None`` off the site."""
+    """The site-relative URL ``href`` leads to from the page at ``page_url``; ``None`` off the site.
+
+    Plain string work, not ``urljoin``: it runs for every link of every page.
+    """
     href = html.unescape(href.strip())
     if not href or href.startswith("#"):
         return normalize_url(page_url)
-    absolute = urljoin(_BASE + page_url.lstrip("/"), href)
-    if not absolute.startswith(_BASE):
+    if href.startswith("//") or _SCHEME.match(href):
         return None  # another origin, or mailto:, javascript:, data: ...
-    return normalize_url(absolute[len(_BASE) :])
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    if not path:
+        return normalize_url(page_url)  # ``?x=1``: this page
+    if path.startswith("/"):
+        base: list[str] = []
+    else:
+        base = page_url.lstrip("/").split("/")[:-1]  # the folder of the page: drop what follows the last /
+    parts = base + path.split("/")
+    resolved: list[str] = []
+    for part in parts[:-1]:
+        if part == "..":
+            if resolved:
+                resolved.pop()
+        elif part and part != ".":
+            resolved.append(part)
+    last = parts[-1]
+    if last == "..":
+        if resolved:
+            resolved.pop()
+        last = ""
+    elif last == ".":
+        last = ""
+    return normalize_url("/".join([*resolved, last]))
 
 
 def extract_links(content_html: str, page_url: str) -> set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,8 +69,8 @@ def page_from_source(src_uri: str, url: str, text: str, path: str, *, exact: boo
         data, item_lines, title_line = meta.data, meta.item_lines.get("uses", []), meta.line_of("title")
     assert isinstance(data, dict)
     title = data.get("title")
-    uses = data.get("uses") if isinstance(data.get("uses"), list) else []
-    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    uses: list[Any] = data["uses"] if isinstance(data.get("uses"), list) else []
+    tags: list[Any] = data["tags"] if isinstance(data.get("tags"), list) else []
     kept = [(i, entry) for i, entry in enumerate(uses) if isinstance(entry, str) and entry.strip()]
     return Page(
         src_uri=src_uri,
@@ -176,7 +176,7 @@ def find_cycles(uses: Mapping[str, Sequence[tuple[str, int]]]) -> list[tuple[str
     for root in sorted(uses):
         if colour[root] != white:
             continue
-        stack: list[tuple[str, Iterable[tuple[str, int]]]] = [(root, iter(uses.get(root, ())))]
+        stack: list[tuple[str, Iterator[tuple[str, int]]]] = [(root, iter(uses.get(root, ())))]
         path = [root]
         colour[root] = grey
         while stack:
@@ -259,13 +259,13 @@ def build_graph(
     for src, urls in outgoing.items():
         if src not in pages:
             continue
-        targets = set()
+        linked: set[str] = set()
         for url in urls:
             page = index.page_at(url)
             if page is not None and page.src_uri != src:
-                targets.add(page.src_uri)
-        links[src] = by_title(targets)
-        for target in targets:
+                linked.add(page.src_uri)
+        links[src] = by_title(linked)
+        for target in linked:
             linked_from[target].append(src)
 
     return Graph(

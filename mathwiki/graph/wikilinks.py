@@ -16,11 +16,15 @@ from markdown.extensions.toc import slugify as _toc_slugify
 Slugify = Callable[[str, str], str]
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_TOKENS = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)(?P=ticks)(?!`))"  # a code span, closed
-    r"|(?P<lone>`+)"  # a backtick run that opens nothing: literal text
-    r"|(?<!!)\[\[(?P<inner>[^\[\]\n]+?)\]\]"
-)
+_START = re.compile(r"(?P<ticks>`+)|(?<!!)\[\[(?P<inner>[^\[\]\n]+?)\]\]")  # a code span opens, or a wikilink
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a code span never crosses a paragraph
+_CLOSERS: dict[int, re.Pattern[str]] = {}
+
+
+def _closer(ticks: int) -> re.Pattern[str]:
+    if ticks not in _CLOSERS:
+        _CLOSERS[ticks] = re.compile(f"(?<!`){'`' * ticks}(?!`)")
+    return _CLOSERS[ticks]
 
 
 @dataclass(frozen=True)
@@ -127,4 +131,17 @@ def _rewrite_prose(
         href += fragment
         return f"[{link.text}](<{href}>)" if " " in href else f"[{link.text}]({href})"
 
-    return _TOKENS.sub(replace, chunk)
+    out: list[str] = []
+    done = 0  # chunk[:done] is in out
+    pos = 0
+    while (match := _START.search(chunk, pos)) is not None:
+        if match.group("ticks"):  # skip a whole code span; an unclosed run of backticks is just text
+            close = _closer(len(match.group("ticks"))).search(chunk, match.end())
+            closed = close is not None and not _BLANK_LINE.search(chunk, match.end(), close.start())
+            pos = close.end() if close is not None and closed else match.end()
+            continue
+        out.append(chunk[done : match.start()])
+        out.append(replace(match))
+        done = pos = match.end()
+    out.append(chunk[done:])
+    return "".join(out)

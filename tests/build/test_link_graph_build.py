@@ -110,9 +110,7 @@ def section(html: str, anchor: str) -> list[tuple[str, str]] | None:
     if '<p class="graph-empty">' in part:
         assert "<li>" not in part
         return None
-    return [
-        (unescape(text), href) for href, text in re.findall(r'<li><a href="([^"]*)">([^<]*)</a></li>', part)
-    ]
+    return [(unescape(text), href) for href, text in re.findall(r'<li><a href="([^"]*)">([^<]*)</a></li>', part)]
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +167,7 @@ def test_index_pages_have_no_lists(site: Path) -> None:
 def test_sections_are_in_the_table_of_contents(site: Path) -> None:
     html = (site / "topics/calc/gradient/index.html").read_text(encoding="utf-8")
     toc = html[html.index('class="md-nav md-nav--secondary"') :]
-    assert (
-        toc.index('href="#i-use-this-when"') < toc.index('href="#used-in"') < toc.index('href="#linked-from"')
-    )
+    assert toc.index('href="#i-use-this-when"') < toc.index('href="#used-in"') < toc.index('href="#linked-from"')
 
 
 def test_graph_json(site: Path) -> None:

@@ -27,6 +27,10 @@ PAGE = "topics/math/calculus/gradient/"  # use_directory_urls: the page's folder
         ('<a href="../chain%20rule/">c</a>', {"topics/math/calculus/chain rule/"}),
         ('<a href="../a/?x=1&amp;y=2#z">a</a>', {"topics/math/calculus/a/"}),
         ('<A HREF="../a/">a</A>', {"topics/math/calculus/a/"}),
+        ('<a href="..">up</a><a href="../.">up</a>', {"topics/math/calculus/"}),
+        ('<a href="../derivatives">d</a>', {"topics/math/calculus/derivatives"}),  # the graph adds the slash
+        ('<a href="?q=1">this page</a>', set()),
+        ('<a href="tel:123">t</a><a href="data:text/html,x">d</a>', set()),
         # not links to another page
         ('<a href="#how-it-works">here</a>', set()),  # an anchor on this page
         ('<a class="headerlink" href="#code">&para;</a>', set()),

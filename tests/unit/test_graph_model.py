@@ -167,9 +167,7 @@ def test_build_graph_inverts_uses_and_links() -> None:
         "topics/calc/index.md": ("topics/calc/gradient.md",),
         "topics/calc/partial-derivatives.md": ("topics/calc/derivatives.md",),
     }
-    assert graph.titled(graph.used_in["topics/calc/partial-derivatives.md"]) == [
-        ("Gradient", "topics/calc/gradient/")
-    ]
+    assert graph.titled(graph.used_in["topics/calc/partial-derivatives.md"]) == [("Gradient", "topics/calc/gradient/")]
 
 
 def test_orphans_are_topic_pages_no_page_links_to() -> None:
@@ -232,13 +230,9 @@ def test_relative_url(url: str, page_url: str, expected: str) -> None:
 def test_render_sections() -> None:
     html = render.sections([("A <b>", "t/a/"), ("B", "t/b/")], [], "t/c/", permalink="&para;")
     assert (
-        '<h2 id="used-in">Used In<a class="headerlink" href="#used-in" title="Permanent link">&para;</a></h2>'
-        in html
+        '<h2 id="used-in">Used In<a class="headerlink" href="#used-in" title="Permanent link">&para;</a></h2>' in html
     )
-    assert (
-        '<ul class="graph-list"><li><a href="../a/">A &lt;b&gt;</a></li><li><a href="../b/">B</a></li></ul>'
-        in html
-    )
+    assert '<ul class="graph-list"><li><a href="../a/">A &lt;b&gt;</a></li><li><a href="../b/">B</a></li></ul>' in html
     assert '<h2 id="linked-from">Linked from' in html
     assert '<p class="graph-empty">No page links here yet.</p>' in html
     assert html.index("used-in") < html.index("linked-from")
@@ -246,15 +240,13 @@ def test_render_sections() -> None:
 
 def test_render_builds_on() -> None:
     assert render.builds_on([], "t/c/") == ""
-    assert (
-        '<p class="builds-on">Builds on: <a href="../a/">A</a>, <a href="../../u/b/">B</a></p>'
-        in render.builds_on([("A", "t/a/"), ("B", "u/b/")], "t/c/")
+    assert '<p class="builds-on">Builds on: <a href="../a/">A</a>, <a href="../../u/b/">B</a></p>' in render.builds_on(
+        [("A", "t/a/"), ("B", "u/b/")], "t/c/"
     )
 
 
 SOURCE = (
-    "---\ntitle: Gradient\ntags: [calculus]\nuses:\n  - Derivatives\n  - 42\n"
-    "  - topics/calc/jacobian.md\n---\n\nx\n"
+    "---\ntitle: Gradient\ntags: [calculus]\nuses:\n  - Derivatives\n  - 42\n  - topics/calc/jacobian.md\n---\n\nx\n"
 )
 
 
@@ -262,9 +254,7 @@ def test_page_from_source_quick_and_exact() -> None:
     quick = model.page_from_source("topics/calc/gradient.md", "topics/calc/gradient/", SOURCE, "docs/g.md")
     exact = model.page_from_source("topics/calc/gradient.md", "u/", SOURCE, "docs/g.md", exact=True)
     assert quick.title == exact.title == "Gradient" and quick.title_line == exact.title_line == 2
-    assert (
-        quick.uses == exact.uses == ("Derivatives", "topics/calc/jacobian.md")
-    )  # 42 is the front matter check's
+    assert quick.uses == exact.uses == ("Derivatives", "topics/calc/jacobian.md")  # 42 is the front matter check's
     assert quick.tags == ("calculus",)
     assert quick.uses_lines == () and exact.uses_lines == (5, 7)
 

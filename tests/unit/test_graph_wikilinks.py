@@ -37,6 +37,9 @@ def resolve(title: str) -> tuple[str | None, str]:
         ),
         # left alone: code, embeds, not wikilinks
         ("`[[Gradient]]`", "`[[Gradient]]`"),
+        ("a ` [[Gradient]]", "a ` [Gradient](<../ml/the gradient.md>)"),  # a lone backtick opens nothing
+        ("a `b\n\n[[Gradient]]` c", "a `b\n\n[Gradient](<../ml/the gradient.md>)` c"),  # nor across paragraphs
+        ("``a\n[[Gradient]]``", "``a\n[[Gradient]]``"),  # a code span may span lines
         ("``a ` [[Gradient]]``", "``a ` [[Gradient]]``"),
         ("```\n[[Gradient]]\n```", "```\n[[Gradient]]\n```"),
         ("~~~~md\n[[Gradient]]\n~~~\n[[Gradient]]\n~~~~", "~~~~md\n[[Gradient]]\n~~~\n[[Gradient]]\n~~~~"),
@@ -58,8 +61,7 @@ def test_rewrite(source: str, expected: str) -> None:
 def test_an_unresolved_wikilink_is_marked_in_the_page() -> None:
     rewritten, unresolved = wikilinks.rewrite("see [[No <Page>]].", resolve)
     assert rewritten == (
-        'see <span class="wikilink-broken" title="matches no page title">'
-        "&#91;&#91;No &lt;Page&gt;&#93;&#93;</span>."
+        'see <span class="wikilink-broken" title="matches no page title">&#91;&#91;No &lt;Page&gt;&#93;&#93;</span>.'
     )
     assert [u.raw for u in unresolved] == ["[[No <Page>]]"]
 
