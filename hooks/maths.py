@@ -1,16 +1,25 @@
-"""Typeset every formula at build time: the site ships MathML, no maths script and no font CDN."""
+"""Typeset every formula at build time: the site ships MathML, no maths script and no font CDN.
+
+Converted formulas are kept in the build cache, so a warm build converts only the formulas that changed.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from mathwiki.maths import render_arithmatex
+from mathwiki.maths import STORE, render_arithmatex
 from mathwiki.pages import display_path
 from mathwiki.problems import Problem
 from mathwiki.report import report
+from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.maths")
+
+
+def on_pre_build(config) -> None:
+    project = Path(config.config_file_path).parent
+    STORE.open(Settings.from_mapping(config.extra.get("mathwiki"), project).cache_dir)
 
 
 def on_page_content(html: str, page, config, files) -> str:
@@ -23,3 +32,7 @@ def on_page_content(html: str, page, config, files) -> str:
         report(Problem(path, line, message), log)
 
     return render_arithmatex(html, on_error)
+
+
+def on_post_build(config) -> None:
+    STORE.save()

@@ -1,17 +1,12 @@
-"""Every problem of a build is logged where it is found; this hook fails the build once, at the end.
-
-It also checks the build settings (``extra.mathwiki``) before anything else runs.
-"""
+"""Every problem of a build is logged where it is found; this hook fails the build once, at the end."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from mathwiki import report
-from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.report")
 _command = "build"
@@ -20,14 +15,6 @@ _command = "build"
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
-
-
-def on_config(config):
-    try:
-        Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent)
-    except ValueError as exc:
-        raise PluginError(f"{config.config_file_path}: {exc}") from exc
-    return config
 
 
 def on_pre_build(config) -> None:

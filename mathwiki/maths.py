@@ -10,8 +10,12 @@ import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
+from latex2mathml import __version__ as _converter_version
 from latex2mathml.converter import convert
+
+from mathwiki.cache import Cache
 
 _ARITHMATEX = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>',
@@ -35,8 +39,60 @@ def _normalise(latex: str) -> str:
     return _ENVIRONMENT.sub(lambda m: f"\\{m.group(1)}{{{_ENVIRONMENTS[m.group(2)]}}}", latex)
 
 
-@lru_cache(maxsize=8192)
+MATHS_VERSION = "1"  # bump when the conversion below changes, so stored formulas are converted again
+
+
+class FormulaStore:
+    """Converted formulas kept on disk between builds: a warm build converts only new formulas.
+
+    One entry holds every formula of the last build; formulas no page uses any more are dropped on save.
+    """
+
+    def __init__(self) -> None:
+        self._cache: Cache | None = None
+        self._known: dict[str, str] = {}
+        self._used: dict[str, str] = {}
+        self._added = False
+
+    def open(self, root: Path) -> None:
+        self._cache = Cache(root, "maths", f"{MATHS_VERSION}-{_converter_version}")
+        stored = self._cache.get(self._cache.key("formulas"))
+        self._known = stored if isinstance(stored, dict) else {}
+        self._used = {}
+        self._added = False
+
+    def get(self, key: str) -> str | None:
+        found = self._known.get(key)
+        if found is not None:
+            self._used[key] = found
+        return found
+
+    def add(self, key: str, mathml: str) -> None:
+        self._known[key] = self._used[key] = mathml
+        self._added = True
+
+    def save(self) -> None:
+        if self._cache is not None and (self._added or len(self._used) != len(self._known)):
+            self._cache.put(self._cache.key("formulas"), self._used)
+            self._known = dict(self._used)
+            self._added = False
+
+
+STORE = FormulaStore()
+
+
 def to_mathml(latex: str, display: bool) -> str:
+    """MathML for ``latex``; raises ``MathError`` for LaTeX it cannot typeset."""
+    key = ("block:" if display else "inline:") + latex
+    found = STORE.get(key)
+    if found is None:
+        found = _convert(latex, display)
+        STORE.add(key, found)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _convert(latex: str, display: bool) -> str:
     try:
         mathml = convert(_normalise(latex), display="block" if display else "inline")
     except Exception as exc:  # the converter raises many kinds; all mean "cannot typeset this"

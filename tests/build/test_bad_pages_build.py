@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from tests.conftest import build
 
@@ -64,3 +65,22 @@ def test_each_bad_page_fails_the_strict_build_with_page_and_line(make_wiki, name
     expected = f"docs/{name}:{line}: "
     lines = [row for row in result.stderr.splitlines() if expected in row]
     assert any(words in row for row in lines), result.stderr[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("code_timeout_s", "ten", "code_timeout_s must be a positive number"),
+        ("execute", "yes please", "execute must be true or false"),
+        ("no_such_option", 1, "unknown option(s) in extra.mathwiki: no_such_option"),
+    ],
+)
+def test_a_bad_build_setting_is_a_clear_error(make_wiki, option: str, value: object, words: str) -> None:
+    project = make_wiki(GOOD)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["extra"]["mathwiki"][option] = value
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert "mkdocs.yml" in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr

@@ -41,3 +41,22 @@ def test_arithmatex_output_is_replaced_and_errors_are_reported() -> None:
     assert '<div class="math-display">' in out and '<span class="math-inline">' in out
     assert errors and errors[0][0] == "a &= b"
     assert 'class="math-error"' in out
+
+
+def test_converted_formulas_are_kept_between_builds_and_unused_ones_dropped(tmp_path, monkeypatch) -> None:
+    from mathwiki import maths
+
+    store = maths.FormulaStore()
+    monkeypatch.setattr(maths, "STORE", store)
+    store.open(tmp_path)
+    first = maths.to_mathml("x^2 + y", False)
+    maths.to_mathml("z^3", True)
+    store.save()
+
+    calls: list[str] = []
+    monkeypatch.setattr(maths, "_convert", lambda latex, display: calls.append(latex) or "<math/>")
+    store.open(tmp_path)  # the next build
+    assert maths.to_mathml("x^2 + y", False) == first and calls == []
+    store.save()
+    store.open(tmp_path)  # z^3 was not used in the last build: dropped
+    assert maths.to_mathml("z^3", True) == "<math/>" and calls == ["z^3"]
