@@ -33,11 +33,13 @@ test-fast: $(STAMP)
 ## check: check every derivative claim in docs/ without building, then lint
 check: $(STAMP)
 	$(BIN)/python -m mathwiki check docs/
-	$(BIN)/ruff check mathwiki plots hooks tests benchmarks
+	$(MAKE) lint
 
+## lint: ruff (lint and format) on all code, mypy on the core
 lint: $(STAMP)
 	$(BIN)/ruff check mathwiki plots hooks tests benchmarks
 	$(BIN)/ruff format --check mathwiki plots hooks tests benchmarks
+	$(BIN)/mypy
 
 ## bench: every benchmark (slow; prints figures, asserts nothing)
 bench: $(STAMP)

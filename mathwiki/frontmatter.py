@@ -23,11 +23,11 @@ _RESERVED_SECTIONS = ("used in", "linked from")
 class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps an impossible date (2026-13-01) as text, so the check can name its line."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
-            return self.construct_scalar(node)  # type: ignore[arg-type]
+            return self.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)

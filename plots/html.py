@@ -12,7 +12,7 @@ import html
 
 from mathwiki.maths import MathError, to_mathml
 from plots.pipeline import Drawn
-from plots.resolve import Figure
+from plots.figure import Figure
 
 
 def file_names(key: str) -> tuple[str, str]:

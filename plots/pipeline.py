@@ -22,7 +22,7 @@ from mathwiki.cache import Cache
 from mathwiki.isolation import Limits, run_parallel, run_worker
 from mathwiki.settings import Settings
 from plots import RENDERER_VERSION
-from plots.resolve import Figure
+from plots.figure import Figure
 
 WORKER_MODULE = "plots.worker"
 MAX_BATCH = 25  # figures per worker process: bounds what one crash or time-out costs

@@ -7,16 +7,16 @@ two partial derivatives (computed here by SymPy) with the constants already subs
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 
 from mathwiki.fences import scan_fences
 from mathwiki.latex import Definition, FunctionDef, LatexError, parse_expression, parse_line
 from plots.exprjson import UnsupportedExpression, to_json
+from plots.figure import Figure
 from plots.spec import RawSpec, SpecError, normalise_name, parse_number, parse_range
 
 
@@ -24,45 +24,6 @@ from plots.spec import RawSpec, SpecError, normalise_name, parse_number, parse_r
 class PageDefinition:
     function: FunctionDef
     text: str  # the definition line as written in the verify fence
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure to draw; ``identity()`` is what its cache key is made of."""
-
-    name_tex: str  # LaTeX of the function's name: ``f``, ``\\sigma``, ``\\mathrm{LSE}``
-    definition_tex: str  # the definition line: ``f(x, y) = x^2 y + 3y``
-    var_names: tuple[str, str]  # SymPy names, in the order of the definition
-    var_tex: tuple[str, str]  # LaTeX of the variables, as the fence wrote their ranges
-    ranges: tuple[tuple[float, float], tuple[float, float]]
-    range_tex: tuple[str, str]
-    point: tuple[float, float] | None
-    point_tex: str | None
-    constants: tuple[tuple[str, float, str], ...]  # (LaTeX name, value, value as written)
-    grid: int
-    title: str
-    f: list = field(hash=False)  # JSON trees (plots.exprjson), constants substituted
-    fx: list = field(hash=False)
-    fy: list = field(hash=False)
-
-    def payload(self) -> dict:
-        return {
-            "name_tex": self.name_tex,
-            "definition_tex": self.definition_tex,
-            "var_names": list(self.var_names),
-            "var_tex": list(self.var_tex),
-            "ranges": [list(r) for r in self.ranges],
-            "point": list(self.point) if self.point is not None else None,
-            "constants": [list(c) for c in self.constants],
-            "grid": self.grid,
-            "title": self.title,
-            "f": self.f,
-            "fx": self.fx,
-            "fy": self.fy,
-        }
-
-    def identity(self) -> str:
-        return json.dumps(self.payload(), sort_keys=True, separators=(",", ":"))
 
 
 def page_definitions(text: str) -> dict[str, PageDefinition]:
