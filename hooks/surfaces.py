@@ -1,8 +1,9 @@
 """MkDocs adapter for surface fences: register the fence, draw every page's figures before rendering.
 
-All the logic is in ``plots``; this file only translates MkDocs events into calls on it. The figures of the
-whole site are drawn in on_files (cached, in parallel, out of process); the fence formatter only looks them
-up; on_post_build writes the PNGs into ``site/assets/figures/``.
+All the logic is in ``plots``; this file only translates MkDocs events into calls on it. The fences of
+the whole site are resolved and their figures drawn in on_files (both cached, so a warm build imports neither
+SymPy nor matplotlib; the drawing runs in parallel, out of process); the fence formatter only looks them up;
+on_post_build writes the PNGs into ``site/assets/figures/``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from typing import Any
 from pymdownx.superfences import SuperFencesException
 
 from mathwiki import frontmatter
-from mathwiki.fences import scan_fences
+from mathwiki.cache import Cache
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
 from plots import html
+from plots.figure import Figure
 from plots.pipeline import Drawn, draw_all
-from plots.resolve import Figure, page_definitions, resolve
-from plots.spec import SpecError, parse_spec
+from plots.specs import open_cache, resolve_page
 
 log = logging.getLogger("mkdocs.hooks.surfaces")
 
@@ -61,24 +62,15 @@ def _title(text: str, path: str) -> str:
     return title.strip() if isinstance(title, str) and title.strip() else Path(path).stem.replace("-", " ").title()
 
 
-def _collect(path: str, text: str, max_grid: int) -> None:
-    definitions = None
-    title = _title(text, path)
-    for fence in scan_fences(text):
-        if fence.lang != "surface":
-            continue
-        if definitions is None:
-            definitions = page_definitions(text)
-        try:
-            raw = parse_spec(fence.body, max_grid)
-            figure = resolve(raw, definitions, title)
-        except SpecError as exc:
-            line = fence.body_line(exc.line) if exc.line is not None else fence.line
-            problem = Problem(path, line, f"surface: {exc.message}")
+def _collect(path: str, text: str, max_grid: int, cache: Cache) -> None:
+    for fence, resolved in resolve_page(text, _title(text, path), max_grid, cache):
+        if resolved.figure is None:
+            line = fence.body_line(resolved.error_line) if resolved.error_line is not None else fence.line
+            problem = Problem(path, line, f"surface: {resolved.error}")
             _fences[(path, _normalise(fence.body))] = _Fence(None, problem)
             continue
-        point_line = fence.body_line(raw.point_line) if raw.point_line is not None else None
-        entry = _Fence(figure, None, point_line, fence.body_line(raw.head_line))
+        point_line = fence.body_line(resolved.point_line) if resolved.point_line is not None else None
+        entry = _Fence(resolved.figure, None, point_line, fence.body_line(resolved.head_line))
         _fences[(path, _normalise(fence.body))] = entry
 
 
@@ -119,9 +111,10 @@ def prepare(pages: dict[str, str], settings: Settings) -> None:
     _drawn.clear()
     _keys.clear()
     _current = None
+    cache = open_cache(settings.cache_dir)
     for path, text in pages.items():
         if "surface" in text:
-            _collect(path, text, settings.figure_max_grid)
+            _collect(path, text, settings.figure_max_grid, cache)
     for entry in _fences.values():
         if entry.problem is not None:
             report(entry.problem, log)

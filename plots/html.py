@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 
 from mathwiki.maths import MathError, to_mathml
-from plots.pipeline import Drawn
 from plots.figure import Figure
+from plots.pipeline import Drawn
 
 
 def file_names(key: str) -> tuple[str, str]:

@@ -1,8 +1,9 @@
 """Tie a surface fence to its formula: its definition (or a verify fence's), ranges and constants.
 
 The formula is read with the project's safe LaTeX parser (``mathwiki.latex``), never with ``sympify``. The
-result, ``Figure``, is everything the drawing process needs, as plain JSON-able data: the function and its
-two partial derivatives (computed here by SymPy) with the constants already substituted.
+result, ``Figure`` (``plots.figure``), is everything the drawing process needs, as plain JSON-able data: the
+function and its two partial derivatives (computed here by SymPy) with the constants already substituted. This
+module imports SymPy: the build imports it only when the resolution cache (``plots.specs``) misses.
 """
 
 from __future__ import annotations

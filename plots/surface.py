@@ -11,7 +11,7 @@ import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import matplotlib
 
@@ -25,6 +25,7 @@ from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.mathtext import MathTextParser  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+from mpl_toolkits.mplot3d.axes3d import Axes3D  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from plots.exprjson import from_json  # noqa: E402
@@ -214,7 +215,7 @@ def draw(payload: dict[str, Any], data: Sampled, theme: Theme) -> bytes:
     fig.suptitle(title, color=theme.text, fontsize=13, x=0.5, y=0.975)
 
     # -- panel 1: the surface -----------------------------------------------------------------------------
-    ax = fig.add_axes((-0.03, 0.07, 0.58, 0.88), projection="3d", computed_zorder=False)
+    ax = cast(Axes3D, fig.add_axes((-0.03, 0.07, 0.58, 0.88), projection="3d", computed_zorder=False))
     _style_3d(ax, theme)
     zmin, zmax = data.zlim
     facets = min(int(payload["grid"]), MAX_SURFACE_FACETS)
