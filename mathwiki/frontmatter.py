@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -20,10 +21,13 @@ _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _RESERVED_SECTIONS = ("used in", "linked from")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps an impossible date (2026-13-01) as text, so the check can name its line."""
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when installed: same result, faster
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+
+class _Loader(_Base):
+    """A safe loader that keeps an impossible date (2026-13-01) as text, so the check can name its line."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -31,6 +35,17 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _parse(source: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data, from one parse."""
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
 
 
 @dataclass(frozen=True)
@@ -57,8 +72,9 @@ def split(text: str) -> tuple[list[str] | None, int, list[Problem]]:
     return None, 0, [Problem("", 1, "front matter opened with '---' on line 1 is never closed")]
 
 
+@lru_cache(maxsize=4096)
 def read(text: str, path: str, *, topic: bool) -> tuple[FrontMatter, list[Problem]]:
-    """Parse and check the front matter of a page whose source is ``text``."""
+    """Parse and check the front matter of a page whose source is ``text`` (several hooks ask: parsed once)."""
     block, closing, problems = split(text)
     problems = [Problem(path, p.line, p.message) for p in problems]
     if block is None:
@@ -69,8 +85,7 @@ def read(text: str, path: str, *, topic: bool) -> tuple[FrontMatter, list[Proble
         return FrontMatter(), problems
     source = "\n".join(block)
     try:
-        node = yaml.compose(source, Loader=_Loader)
-        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node, data = _parse(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from latex2mathml import __version__ as _converter_version
 from latex2mathml.converter import convert
@@ -39,43 +40,54 @@ def _normalise(latex: str) -> str:
     return _ENVIRONMENT.sub(lambda m: f"\\{m.group(1)}{{{_ENVIRONMENTS[m.group(2)]}}}", latex)
 
 
-MATHS_VERSION = "1"  # bump when the conversion below changes, so stored formulas are converted again
+MATHS_VERSION = "2"  # bump when the conversion below changes, so stored formulas are converted again
 
 
 class FormulaStore:
     """Converted formulas kept on disk between builds: a warm build converts only new formulas.
 
-    One entry holds every formula of the last build; formulas no page uses any more are dropped on save.
+    A formula no build has used for ``KEEP_BUILDS`` builds in a row is dropped, so the store does not grow
+    forever, and builds that alternate settings (claims on and off) do not evict each other's formulas.
     """
+
+    KEEP_BUILDS = 10
 
     def __init__(self) -> None:
         self._cache: Cache | None = None
-        self._known: dict[str, str] = {}
-        self._used: dict[str, str] = {}
+        self._known: dict[str, list[Any]] = {}  # key -> [mathml, builds since last used]
+        self._used: set[str] = set()
         self._added = False
 
     def open(self, root: Path) -> None:
         self._cache = Cache(root, "maths", f"{MATHS_VERSION}-{_converter_version}")
         stored = self._cache.get(self._cache.key("formulas"))
         self._known = stored if isinstance(stored, dict) else {}
-        self._used = {}
+        self._used = set()
         self._added = False
 
     def get(self, key: str) -> str | None:
         found = self._known.get(key)
-        if found is not None:
-            self._used[key] = found
-        return found
+        if not isinstance(found, list) or len(found) != 2 or not isinstance(found[0], str):
+            return None
+        self._used.add(key)
+        return found[0]
 
     def add(self, key: str, mathml: str) -> None:
-        self._known[key] = self._used[key] = mathml
+        self._known[key] = [mathml, 0]
+        self._used.add(key)
         self._added = True
 
     def save(self) -> None:
-        if self._cache is not None and (self._added or len(self._used) != len(self._known)):
-            self._cache.put(self._cache.key("formulas"), self._used)
-            self._known = dict(self._used)
-            self._added = False
+        if self._cache is None:
+            return
+        kept = {}
+        for key, (mathml, age) in self._known.items():
+            age = 0 if key in self._used else age + 1
+            if age <= self.KEEP_BUILDS:
+                kept[key] = [mathml, age]
+        if self._added or any(age for _, age in kept.values()) or len(kept) != len(self._known):
+            self._cache.put(self._cache.key("formulas"), kept)
+        self._known, self._used, self._added = kept, set(), False
 
 
 STORE = FormulaStore()

@@ -43,7 +43,7 @@ def test_arithmatex_output_is_replaced_and_errors_are_reported() -> None:
     assert 'class="math-error"' in out
 
 
-def test_converted_formulas_are_kept_between_builds_and_unused_ones_dropped(tmp_path, monkeypatch) -> None:
+def test_converted_formulas_are_kept_between_builds_and_long_unused_ones_dropped(tmp_path, monkeypatch) -> None:
     from mathwiki import maths
 
     store = maths.FormulaStore()
@@ -55,8 +55,16 @@ def test_converted_formulas_are_kept_between_builds_and_unused_ones_dropped(tmp_
 
     calls: list[str] = []
     monkeypatch.setattr(maths, "_convert", lambda latex, display: calls.append(latex) or "<math/>")
-    store.open(tmp_path)  # the next build
-    assert maths.to_mathml("x^2 + y", False) == first and calls == []
+    for _ in range(store.KEEP_BUILDS):  # builds that use only x^2 + y: z^3 is kept a while
+        store.open(tmp_path)
+        assert maths.to_mathml("x^2 + y", False) == first
+        store.save()
+    store.open(tmp_path)
+    assert maths.to_mathml("z^3", True).startswith("<math xmlns") and calls == []
     store.save()
-    store.open(tmp_path)  # z^3 was not used in the last build: dropped
+    for _ in range(store.KEEP_BUILDS + 1):  # now z^3 goes unused for too long: dropped
+        store.open(tmp_path)
+        maths.to_mathml("x^2 + y", False)
+        store.save()
+    store.open(tmp_path)
     assert maths.to_mathml("z^3", True) == "<math/>" and calls == ["z^3"]
