@@ -1,0 +1,103 @@
+"""``mkdocs serve``: hooks stay loaded between rebuilds, so every rebuild must start from a clean state.
+An edit that adds or removes a link shows in the other pages' lists on the next reload, and a page with a
+problem is served with its error box instead of stopping the server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.htmltools import elements
+
+pytestmark = pytest.mark.build
+
+HEAD = "---\ntitle: {title}\ntags: [calculus]\ndate: 2026-01-01\n---\n\n## I Use This When...\n\n"
+PAGES = {
+    "index.md": "---\ntitle: Home\n---\n[A](topics/a.md) [B](topics/b.md) [C](topics/c.md)\n",
+    "topics/a.md": HEAD.format(title="A") + "See [B](b.md).\n",
+    "topics/b.md": HEAD.format(title="B") + "Plain text.\n",
+    "topics/c.md": HEAD.format(title="C") + "Nothing yet.\n",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - localhost only
+        return response.read().decode("utf-8")
+
+
+def linked_from(html: str) -> list[str]:
+    start = html.index('<h2 id="linked-from"')
+    section = html[start : html.index("</ul>", start)] if "</ul>" in html[start:] else ""
+    return [e.text.strip() for e in elements(section) if e.tag == "a" and "headerlink" not in e.attrs.get("class", "")]
+
+
+def wait_for(url: str, predicate, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if predicate(last):
+                return last
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not reach the expected state in {timeout} s; last page:\n{last[-2000:]}")
+
+
+def test_serve_recomputes_the_lists_after_each_edit(make_wiki) -> None:
+    project = make_wiki(PAGES)
+    port = free_port()
+    log = (project / "serve.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-a",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
+        cwd=project,
+    )
+    try:
+        page_b = f"http://127.0.0.1:{port}/topics/b/"
+        wait_for(page_b, lambda html: linked_from(html) == ["A", "Home"])
+
+        docs = project / "docs" / "topics"
+        (docs / "c.md").write_text(HEAD.format(title="C") + "Now C links to [B](b.md).\n", encoding="utf-8")
+        wait_for(page_b, lambda html: linked_from(html) == ["A", "C", "Home"])
+
+        (docs / "a.md").write_text(HEAD.format(title="A") + "No link any more.\n", encoding="utf-8")
+        wait_for(page_b, lambda html: linked_from(html) == ["C", "Home"])
+
+        # a wrong claim: the server keeps serving, and the page shows the problem
+        wrong = HEAD.format(title="C") + "[B](b.md)\n\n```verify\nf(x) = x^2\n\\frac{df}{dx} = 3x\n```\n"
+        (docs / "c.md").write_text(wrong, encoding="utf-8")
+        html = wait_for(f"http://127.0.0.1:{port}/topics/c/", lambda html: "verify-wrong" in html)
+        assert server.poll() is None
+        assert "verify-mark verify-wrong" in html
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
