@@ -1,7 +1,8 @@
 """Check derivative claims: differentiate the definition with SymPy and compare with what the author wrote.
 
 Runs inside the claims worker process (it imports SymPy and arms SIGALRM). The comparison has two parts:
-- numbers: both sides at random points (positive values, 50 significant digits). A point where both are real
+- numbers: both sides at random points (positive values, then the same with random signs, 50 significant
+  digits), where the function itself is real. A point where both are real
   and finite and they clearly differ makes the claim wrong, with that point as the counterexample. Agreement
   at 5 or more such points is enough to call it verified.
 - algebra: ``d - claim`` simplified to 0 (cheap forms first, then ``simplify``) proves it; this is what
@@ -200,14 +201,19 @@ class Numeric:
     computed: Any = None
 
 
-def sample_point(rng: random.Random, symbols: list[sympy.Symbol], wide: bool = False) -> dict[sympy.Symbol, int]:
-    """Values in hundredths: 0.30..2.50 (safe for log and sqrt), or wider when those do not suffice."""
-    if not wide:
+def sample_point(
+    rng: random.Random, symbols: list[sympy.Symbol], wide: bool = False, signed: bool = False
+) -> dict[sympy.Symbol, int]:
+    """Values in hundredths: 0.30..2.50 (safe for log and sqrt); ``signed``: the same sizes with random signs,
+    so a claim that holds only for positive values is caught; ``wide``: -10..10 when those do not suffice."""
+    if wide:
+        picks = [rng.choice((-1, 1)) * rng.randint(10, 1000) for _ in symbols]
+    else:
         picks = (
             rng.sample(range(30, 251), len(symbols)) if len(symbols) <= 221 else [rng.randint(30, 250) for _ in symbols]
         )
-    else:
-        picks = [rng.choice((-1, 1)) * rng.randint(10, 1000) for _ in symbols]
+        if signed:
+            picks = [rng.choice((-1, 1)) * v for v in picks]
     return dict(zip(symbols, picks, strict=True))
 
 
@@ -218,17 +224,26 @@ def compare_numerically(
     also: frozenset[sympy.Symbol] = frozenset(),
     dps: int = DPS,
     agree: Any = AGREE,
+    function: sympy.Expr | None = None,
 ) -> Numeric:
-    """Compare at random points; ``also`` are symbols to include in every point (the definition's)."""
+    """Compare at random points; ``also`` are symbols to include in every point (the definition's).
+
+    Points come in three rounds: positive values, the same sizes with random signs, then wide values. Every
+    claim sees the first two rounds, so one that holds only for positive values (d/dx sqrt(x^2) = 1) is caught
+    wherever the ``function`` itself is real; points where it is not (log x at x < 0) are outside its domain
+    and skipped.
+    """
     symbols = sorted(derivative.free_symbols | claimed.free_symbols | also, key=lambda s: s.name)
     rng = random.Random(seed)
     agreeing = 0
     for attempt in range(24):
-        if attempt == 8 and agreeing >= MIN_POINTS:
+        if attempt == 16 and agreeing >= MIN_POINTS:
             break
-        raw = sample_point(rng, symbols, wide=attempt >= 8)
+        raw = sample_point(rng, symbols, wide=attempt >= 16, signed=8 <= attempt < 16)
         with mpmath.workdps(dps):
             point = {s: mpmath.mpf(v) / 100 for s, v in raw.items()}
+            if function is not None and _real(function, point) is None:
+                continue
             a, b = _real(derivative, point), _real(claimed, point)
             if a is None or b is None:
                 continue
@@ -254,7 +269,8 @@ def compare_numerically(
 
 
 def prove_equal(derivative: sympy.Expr, claimed: sympy.Expr) -> bool | sympy.Expr:
-    """True when SymPy shows ``derivative - claimed`` is 0 (variables taken positive: the sampled domain).
+    """True when SymPy shows ``derivative - claimed`` is 0 with the variables taken positive (the signed
+    points of ``compare_numerically`` have already tested the rest of the function's real domain).
 
     Returns the difference when it simplifies to a nonzero constant (the claim is then wrong everywhere, even
     if by too little for numbers to notice), else False.
@@ -340,7 +356,7 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
             derivative = sympy.diff(function.expr, *(params[v] for v in claim.variables))
             computed = sympy.latex(derivative)
             everything = frozenset(function.params) | function.expr.free_symbols
-            numeric = compare_numerically(derivative, claim.expr, seed, everything)
+            numeric = compare_numerically(derivative, claim.expr, seed, everything, function=function.expr)
             if numeric.differs_at is not None:
                 return _wrong(item, tag, rhs, computed, numeric)
             proof = prove_equal(derivative, claim.expr)
@@ -363,7 +379,13 @@ def check_claim(item: ParsedLine, timeout_s: float) -> ClaimResult:
         try:  # not proved: insist on agreement to 80 digits, so a tiny wrong term cannot pass as rounding
             with time_limit(timeout_s):
                 strict = compare_numerically(
-                    derivative, claim.expr, seed, everything, dps=2 * STRICT_DPS, agree=STRICT_AGREE
+                    derivative,
+                    claim.expr,
+                    seed,
+                    everything,
+                    dps=2 * STRICT_DPS,
+                    agree=STRICT_AGREE,
+                    function=function.expr,
                 )
         except _Timeout:
             strict = Numeric(0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-CHECKER_VERSION = "1"  # bump when the checker changes: it invalidates every cached verdict
+CHECKER_VERSION = "2"  # bump when the checker changes: it invalidates every cached verdict
 
 Verdict = Literal["verified", "wrong", "unchecked"]
 LineKind = Literal["definition", "claim", "error", "comment"]

@@ -10,6 +10,10 @@ from mathwiki.claims.model import relocate
 from mathwiki.claims.runner import problems_of
 
 DEFS = {
+    "absq": r"f(x) = \sqrt{x^2}",
+    "abs32": r"f(x) = (x^2)^{3/2}",
+    "lnabs": r"f(x) = \ln(x^2)",
+    "absres": r"A(a) = \sqrt{(a - y)^2}",
     "poly": r"f(x, y) = x^2 y + 3y",
     "cubic": r"f(x) = 4x^3 - 2x^2 + 7x - 5",
     "prod": r"g(x, y) = 2xy^3 + x^{2}y",
@@ -284,6 +288,15 @@ CASES: list[tuple[str, str, str]] = [
     ("mixed", r"\frac{\partial^2 f}{\partial y^2} = x^2 e^{xy} + 2x^3", V),
     ("named", r"\frac{dg}{dx} = 2x + 8x", V),
     ("named", r"\frac{dg}{dx} = 2x + 4x", W),
+    # true only for positive values: the signed sample points must catch these
+    ("absq", r"\frac{df}{dx} = 1", W),
+    ("absq", r"\frac{df}{dx} = \frac{x}{\sqrt{x^2}}", V),
+    ("abs32", r"\frac{df}{dx} = 3x^2", W),
+    ("abs32", r"\frac{df}{dx} = 3x\sqrt{x^2}", V),
+    ("lnabs", r"\frac{df}{dx} = \frac{2}{x}", V),
+    ("lnabs", r"\frac{df}{dx} = \frac{2}{\sqrt{x^2}}", W),
+    ("absres", r"\frac{dA}{da} = \frac{a - y}{\sqrt{(a - y)^2}}", V),
+    ("absres", r"\frac{dA}{da} = 1", W),
 ]
 
 
