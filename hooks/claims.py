@@ -6,7 +6,6 @@ All the logic is in ``mathwiki.claims``; this file only translates MkDocs events
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from pymdownx.superfences import SuperFencesException
 from mathwiki.claims.model import FenceResult, summary
 from mathwiki.claims.render import make_formatter, normalise
 from mathwiki.claims.runner import check_pages, page_fences, problems_of, sympy_version
+from mathwiki.pages import display_path
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -26,10 +26,6 @@ _project_dir = Path.cwd()
 _results: dict[str, list[FenceResult]] = {}  # page path ("docs/x.md") -> its fences' results
 _used: dict[str, set[int]] = {}
 _current: str | None = None
-
-
-def _page_path(abs_src_path: str) -> str:
-    return os.path.relpath(abs_src_path, _project_dir).replace(os.sep, "/")
 
 
 def _lookup(source: str) -> FenceResult | None:
@@ -83,7 +79,7 @@ def on_files(files: Any, config: Any) -> Any:
     assert _settings is not None
     pages = []
     for file in files.documentation_pages():
-        path = _page_path(file.abs_src_path)
+        path = display_path(config.docs_dir, file.src_uri, _project_dir)
         try:
             text = Path(file.abs_src_path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -101,7 +97,7 @@ def on_files(files: Any, config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     global _current
-    _current = _page_path(page.file.abs_src_path)
+    _current = display_path(config.docs_dir, page.file.src_uri, _project_dir)
     _used.pop(_current, None)
     verified, total = summary(_results.get(_current, []))
     if total:

@@ -9,7 +9,6 @@ on_post_build writes the PNGs into ``site/assets/figures/``.
 from __future__ import annotations
 
 import logging
-import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pymdownx.superfences import SuperFencesException
 
 from mathwiki import frontmatter
 from mathwiki.cache import Cache
+from mathwiki.pages import display_path
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -50,10 +50,6 @@ _current: tuple[str, str] | None = None  # (page path, page URL) of the page bei
 
 def _normalise(body: str) -> str:
     return "\n".join(line.rstrip() for line in body.strip().splitlines())
-
-
-def _page_path(abs_src_path: str) -> str:
-    return os.path.relpath(abs_src_path, _project_dir).replace(os.sep, "/")
 
 
 def _title(text: str, path: str) -> str:
@@ -95,7 +91,8 @@ def on_files(files: Any, config: Any) -> Any:
     pages: dict[str, str] = {}
     for file in files.documentation_pages():
         try:
-            pages[_page_path(file.abs_src_path)] = Path(file.abs_src_path).read_text(encoding="utf-8")
+            text = Path(file.abs_src_path).read_text(encoding="utf-8")
+            pages[display_path(config.docs_dir, file.src_uri, _project_dir)] = text
         except (OSError, UnicodeDecodeError):
             continue  # another hook reports unreadable pages
     assert _settings is not None
@@ -141,7 +138,7 @@ def _draw_problem(path: str, entry: _Fence, drawn: Drawn) -> Problem:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    set_page(_page_path(page.file.abs_src_path), page.url)
+    set_page(display_path(config.docs_dir, page.file.src_uri, _project_dir), page.url)
     return markdown
 
 
