@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
-export NO_MKDOCS_2_WARNING := 1  # Material's banner about MkDocs 2; it is noise on every build
+# Material prints a banner about MkDocs 2 on every build: noise here.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test test-fast check lint bench lock clean
 
