@@ -14,8 +14,7 @@ from pymdownx.superfences import SuperFencesException
 from mathwiki.claims.model import FenceResult, summary
 from mathwiki.claims.render import make_formatter, normalise
 from mathwiki.claims.runner import check_pages, page_fences, problems_of, sympy_version
-from mathwiki.pages import display_path
-from mathwiki.problems import Problem
+from mathwiki.pages import display_path, read_sources
 from mathwiki.report import report
 from mathwiki.settings import Settings
 
@@ -77,17 +76,10 @@ def on_files(files: Any, config: Any) -> Any:
     if not _enabled():
         return files
     assert _settings is not None
-    pages = []
-    for file in files.documentation_pages():
-        path = display_path(config.docs_dir, file.src_uri, _project_dir)
-        try:
-            text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            report(Problem(path, 1, f"cannot read the page: {exc}"), log)
-            continue
-        page = page_fences(path, text)
-        if page.fences:
-            pages.append(page)
+    sources, unreadable = read_sources(config.docs_dir, _project_dir, (f.src_uri for f in files.documentation_pages()))
+    for problem in unreadable:
+        report(problem, log)
+    pages = [page for page in (page_fences(s.path, s.text) for s in sources) if page.fences]
     _results.update(check_pages(pages, _settings))
     for path, fences in _results.items():
         for problem in problems_of(path, fences):

@@ -23,7 +23,7 @@ from mathwiki.execution.render import figure_name, render
 from mathwiki.execution.runner import CACHE_VERSION, Block, BlockResult, PageJob, PageResult, Runner
 from mathwiki.execution.sandbox import probe
 from mathwiki.fences import scan_fences
-from mathwiki.pages import display_path
+from mathwiki.pages import read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -150,16 +150,13 @@ def on_files(files: Any, config: Any) -> Any:
         return files
     settings = _settings
     jobs: dict[str, PageJob] = {}
-    for file in files.documentation_pages():
-        path = display_path(config.docs_dir, file.src_uri, _project_dir)
-        try:
-            text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            report(Problem(path, 1, f"cannot read the page: {exc}"), log)
-            continue
-        job = _job(path, text, settings)
+    sources, unreadable = read_sources(config.docs_dir, _project_dir, (f.src_uri for f in files.documentation_pages()))
+    for problem in unreadable:
+        report(problem, log)
+    for source in sources:
+        job = _job(source.path, source.text, settings)
         if job is not None:
-            jobs[file.src_uri] = job
+            jobs[source.src_uri] = job
     if not jobs:
         return files
     started = time.monotonic()

@@ -18,7 +18,7 @@ from pymdownx.superfences import SuperFencesException
 
 from mathwiki import frontmatter
 from mathwiki.cache import Cache
-from mathwiki.pages import display_path
+from mathwiki.pages import display_path, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -88,13 +88,8 @@ def custom_fence() -> dict[str, Any]:
 
 def on_files(files: Any, config: Any) -> Any:
     """The pre-pass: every surface fence of the site resolved, and the missing figures drawn at once."""
-    pages: dict[str, str] = {}
-    for file in files.documentation_pages():
-        try:
-            text = Path(file.abs_src_path).read_text(encoding="utf-8")
-            pages[display_path(config.docs_dir, file.src_uri, _project_dir)] = text
-        except (OSError, UnicodeDecodeError):
-            continue  # another hook reports unreadable pages
+    sources, _ = read_sources(config.docs_dir, _project_dir, (f.src_uri for f in files.documentation_pages()))
+    pages = {source.path: source.text for source in sources}  # the claims hook reports unreadable pages
     assert _settings is not None
     prepare(pages, _settings)
     return files

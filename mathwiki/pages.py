@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+from mathwiki.problems import Problem
 
 
 def display_path(docs_dir: str | os.PathLike[str], src_uri: str, project_dir: str | os.PathLike[str]) -> str:
@@ -28,3 +32,39 @@ def line_offset(source: str, markdown: str) -> int:
         return 0
     leading = len(markdown) - len(stripped)
     return source.count("\n", 0, index) - leading
+
+
+@dataclass(frozen=True)
+class Source:
+    src_uri: str  # relative to docs/
+    path: str  # as messages show it: docs/...
+    text: str
+
+
+_read: dict[str, tuple[int, int, str]] = {}  # absolute path -> (mtime_ns, size, text)
+
+
+def read_sources(
+    docs_dir: str | os.PathLike[str], project_dir: str | os.PathLike[str], src_uris: Iterable[str]
+) -> tuple[list[Source], list[Problem]]:
+    """The text of each page, for the hooks' pre-passes; an unreadable page is a problem at its line 1.
+
+    Several hooks read every page before rendering; a file is read once and again only when it changes.
+    """
+    sources, problems = [], []
+    for src_uri in src_uris:
+        path = display_path(docs_dir, src_uri, project_dir)
+        absolute = os.path.join(docs_dir, src_uri)
+        try:
+            stat = os.stat(absolute)
+            known = _read.get(absolute)
+            if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+                text = known[2]
+            else:
+                text = Path(absolute).read_text(encoding="utf-8-sig")
+                _read[absolute] = (stat.st_mtime_ns, stat.st_size, text)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(path, 1, f"cannot read the page: {exc}"))
+            continue
+        sources.append(Source(src_uri, path, text))
+    return sources, problems
