@@ -9,14 +9,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pymdownx.superfences import SuperFencesException
-
 from mathwiki.claims.model import FenceResult, summary
 from mathwiki.claims.render import make_formatter, normalise
 from mathwiki.claims.runner import check_pages, page_fences, problems_of, sympy_version
 from mathwiki.pages import display_path, read_sources
 from mathwiki.report import report
 from mathwiki.settings import Settings
+from mathwiki.superfences import guarded, unseen
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
@@ -25,6 +24,7 @@ _project_dir = Path.cwd()
 _results: dict[str, list[FenceResult]] = {}  # page path ("docs/x.md") -> its fences' results
 _used: dict[str, set[int]] = {}
 _current: str | None = None
+_current_file: str | None = None  # the current page's source file, to locate a fence the pre-pass missed
 
 
 def _lookup(source: str) -> FenceResult | None:
@@ -38,21 +38,14 @@ def _lookup(source: str) -> FenceResult | None:
         if index not in used:
             used.add(index)
             return fence
-    return candidates[0][1] if candidates else None
+    if not candidates:
+        report(unseen("verify", _current, _current_file, source, "shown without being checked"), log)
+        return None
+    return candidates[0][1]
 
 
 def _enabled() -> bool:
     return _settings is not None and _settings.claims
-
-
-def _safe(formatter: Any) -> Any:
-    def format(*args: Any, **kwargs: Any) -> str:
-        try:
-            return formatter(*args, **kwargs)
-        except Exception as exc:  # SuperFences drops any other exception and renders nothing
-            raise SuperFencesException(f"verify fence on {_current}: {type(exc).__name__}: {exc}") from exc
-
-    return format
 
 
 def on_config(config: Any) -> Any:
@@ -63,7 +56,14 @@ def on_config(config: Any) -> Any:
     superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
     fences = superfences.setdefault("custom_fences", [])
     fences[:] = [f for f in fences if f.get("name") != "verify"]
-    fences.append({"name": "verify", "class": "verify", "format": _safe(formatter), "validator": validator})
+    fences.append(
+        {
+            "name": "verify",
+            "class": "verify",
+            "format": guarded(formatter, "verify", lambda: _current),
+            "validator": validator,
+        }
+    )
     return config
 
 
@@ -88,8 +88,9 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    global _current
+    global _current, _current_file
     _current = display_path(config.docs_dir, page.file.src_uri, _project_dir)
+    _current_file = page.file.abs_src_path
     _used.pop(_current, None)
     verified, total = summary(_results.get(_current, []))
     if total:

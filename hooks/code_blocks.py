@@ -15,18 +15,19 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
-from pymdownx.superfences import SuperFencesException, highlight_validator
+from pymdownx.superfences import highlight_validator
 
 from mathwiki import frontmatter
 from mathwiki.cache import Cache
-from mathwiki.execution.render import figure_name, render
+from mathwiki.execution.render import figure_name, render, render_problem
 from mathwiki.execution.runner import CACHE_VERSION, Block, BlockResult, PageJob, PageResult, Runner
 from mathwiki.execution.sandbox import probe
 from mathwiki.fences import scan_fences
-from mathwiki.pages import read_sources
+from mathwiki.pages import display_path, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
+from mathwiki.superfences import guarded, unseen
 
 log = logging.getLogger("mkdocs.hooks.code_blocks")
 
@@ -38,6 +39,7 @@ _project_dir = Path.cwd()
 _pages: dict[str, tuple[PageJob, PageResult]] = {}  # src_uri -> job and results
 _used: dict[str, set[int]] = {}
 _current: tuple[str, str] | None = None  # (src_uri, page url) of the page being rendered
+_current_source: tuple[str, str] | None = None  # (docs/ path, source file) of that page, for messages
 _figures: dict[str, str] = {}  # file name -> base64 PNG, written in on_post_build
 
 
@@ -78,20 +80,15 @@ def _format(source: str, language: str, class_name: str, options: dict[str, Any]
         return html
     found = _lookup(source)
     if found is None:
-        return html
+        path, source_file = _current_source or ("?", None)
+        problem = unseen("python", path, source_file, source, "shown without being run")
+        report(problem, log)
+        return f'<div class="code-block">{html}{render_problem(str(problem))}</div>'
     result, problems = found
     extra = render(result, _figure_url, problems)
     for png in result.figures:
         _figures[figure_name(png)] = png
     return f'<div class="code-block">{html}{extra}</div>' if extra else html
-
-
-def _safe_format(*args: Any, **kwargs: Any) -> str:
-    try:
-        return _format(*args, **kwargs)
-    except Exception as exc:  # SuperFences drops any other exception and renders nothing
-        page = _current[0] if _current else "?"
-        raise SuperFencesException(f"python fence on {page}: {type(exc).__name__}: {exc}") from exc
 
 
 def on_config(config: Any) -> Any:
@@ -106,7 +103,14 @@ def on_config(config: Any) -> Any:
     superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
     fences = superfences.setdefault("custom_fences", [])
     fences[:] = [f for f in fences if f.get("name") != "python"]
-    fences.append({"name": "python", "class": "python", "format": _safe_format, "validator": _validator})
+    fences.append(
+        {
+            "name": "python",
+            "class": "python",
+            "format": guarded(_format, "python", lambda: _current[0] if _current else None),
+            "validator": _validator,
+        }
+    )
     return config
 
 
@@ -186,8 +190,9 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    global _current
+    global _current, _current_source
     _current = (page.file.src_uri, page.url)
+    _current_source = (display_path(config.docs_dir, page.file.src_uri, _project_dir), page.file.abs_src_path)
     _used.pop(page.file.src_uri, None)
     return markdown
 

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pymdownx.superfences import SuperFencesException
-
 from mathwiki import frontmatter
 from mathwiki.cache import Cache
 from mathwiki.pages import display_path, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
+from mathwiki.superfences import guarded, unseen
 from plots import html
 from plots.figure import Figure
 from plots.pipeline import Drawn, draw_all
@@ -46,6 +45,7 @@ _fences: dict[tuple[str, str], _Fence] = {}  # (page path, fence body) -> what t
 _drawn: dict[str, Drawn] = {}
 _keys: dict[Figure, str] = {}
 _current: tuple[str, str] | None = None  # (page path, page URL) of the page being rendered
+_current_file: str | None = None  # its source file, to locate a fence the pre-pass missed
 
 
 def _normalise(body: str) -> str:
@@ -83,7 +83,12 @@ def on_config(config: Any) -> Any:
 
 def custom_fence() -> dict[str, Any]:
     """The SuperFences registration of the ``surface`` fence."""
-    return {"name": "surface", "class": "surface", "format": _safe(format_fence), "validator": _validate}
+    return {
+        "name": "surface",
+        "class": "surface",
+        "format": guarded(format_fence, "surface", lambda: _current[0] if _current else None),
+        "validator": _validate,
+    }
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -121,10 +126,11 @@ def prepare(pages: dict[str, str], settings: Settings) -> None:
             report(_draw_problem(path, entry, _drawn[_keys[entry.figure]]), log)
 
 
-def set_page(path: str, url: str) -> None:
+def set_page(path: str, url: str, source_file: str | None = None) -> None:
     """The page being rendered: its path names problems, its URL makes the image links relative."""
-    global _current
+    global _current, _current_file
     _current = (path, url)
+    _current_file = source_file
 
 
 def _draw_problem(path: str, entry: _Fence, drawn: Drawn) -> Problem:
@@ -133,7 +139,7 @@ def _draw_problem(path: str, entry: _Fence, drawn: Drawn) -> Problem:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    set_page(display_path(config.docs_dir, page.file.src_uri, _project_dir), page.url)
+    set_page(display_path(config.docs_dir, page.file.src_uri, _project_dir), page.url, page.file.abs_src_path)
     return markdown
 
 
@@ -155,7 +161,9 @@ def format_fence(source: str, language: str, css_class: str, options: dict, md: 
     path, page_url = _current
     entry = _fences.get((path, _normalise(source)))
     if entry is None:
-        raise RuntimeError(f"{path}: a surface fence the pre-pass did not see (is it inside an unusual block?)")
+        problem = unseen("surface", path, _current_file, source, "not drawn")
+        report(problem, log)
+        return html.error_html(str(problem))
     if entry.problem is not None:
         return html.error_html(str(entry.problem))
     assert entry.figure is not None
@@ -164,17 +172,6 @@ def format_fence(source: str, language: str, css_class: str, options: dict, md: 
         return html.error_html(str(_draw_problem(path, entry, drawn)))
     light, dark = html.file_names(drawn.key)
     return html.figure_html(entry.figure, drawn, _url(page_url, light), _url(page_url, dark))
-
-
-def _safe(formatter: Any) -> Any:
-    def format(*args: Any, **kwargs: Any) -> str:
-        try:
-            return formatter(*args, **kwargs)
-        except Exception as exc:  # SuperFences drops any other exception and renders nothing
-            where = _current[0] if _current else "?"
-            raise SuperFencesException(f"surface fence on {where}: {type(exc).__name__}: {exc}") from exc
-
-    return format
 
 
 def on_post_build(config: Any) -> None:

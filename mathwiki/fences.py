@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<header>[^`\n]*?)[ \t]*$")
+# The indent may include blockquote markers ("> "): SuperFences renders fences inside quotes too.
+_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?[ \t]*)*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<header>[^`\n]*?)[ \t]*$")
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _OPTION = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 
 
@@ -46,6 +48,8 @@ def parse_header(header: str) -> tuple[str, dict[str, str]]:
 def _dedent(line: str, indent: str) -> str:
     if line.startswith(indent):
         return line[len(indent) :]
+    if ">" in indent:
+        return _QUOTE.sub("", line, count=1).lstrip(" \t")
     return line.lstrip(" \t")
 
 
@@ -67,7 +71,7 @@ def scan_fences(text: str) -> list[Fence]:
         j = i + 1
         closed = False
         while j < len(lines):
-            stripped = lines[j].strip()
+            stripped = _dedent(lines[j], indent).strip()
             if stripped and set(stripped) == {marker[0]} and len(stripped) >= len(marker):
                 closed = True
                 break
@@ -77,3 +81,19 @@ def scan_fences(text: str) -> list[Fence]:
         fences.append(Fence(lang=lang, options=options, body="\n".join(body), line=i + 1))
         i = j + 1 if closed else j
     return fences
+
+
+def locate(text: str, body: str) -> int:
+    """The file line of the fence whose body is ``body`` (its opening line), or 1 when it cannot be found.
+
+    For messages about a fence that reached a formatter without passing through ``scan_fences``.
+    """
+    wanted = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if wanted and line.strip().lstrip(">").strip() == wanted:
+            for opening in range(number - 1, 0, -1):
+                if _OPEN.match(lines[opening - 1]):
+                    return opening
+            return number
+    return 1

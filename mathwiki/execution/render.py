@@ -42,11 +42,15 @@ def render(result: BlockResult, figure_url: Callable[[str], str], problems: Sequ
             '<div class="admonition failure code-error"><p class="admonition-title">This code failed</p>'
             f"<p>{escape(result.error)}</p>{details}</div>"
         )
-    for problem in problems:
-        parts.append(
-            '<div class="admonition failure code-error"><p class="admonition-title">This code disagrees</p>'
-            f"<p>{escape(problem)}</p></div>"
-        )
+    parts.extend(render_problem(problem, "This code disagrees") for problem in problems)
     if result.status in ("not-run", "unknown"):
         parts.append(f'<div class="admonition note code-not-run"><p>{escape(result.error)}</p></div>')
     return "".join(parts)
+
+
+def render_problem(message: str, title: str = "This code was not run") -> str:
+    """A red box under the code, where its output would be."""
+    return (
+        f'<div class="admonition failure code-error"><p class="admonition-title">{escape(title)}</p>'
+        f"<p>{escape(message)}</p></div>"
+    )

@@ -96,3 +96,20 @@ def test_figures_off_gives_a_placeholder(hook, tmp_path: Path) -> None:
     html = _render(hook, PAGE, settings)
     assert html.count("mathwiki-surface-off") == 2
     assert "<img" not in html
+
+
+def test_a_fence_the_pre_pass_missed_is_an_error_with_its_line(hook, tmp_path: Path) -> None:
+    settings = Settings.from_mapping({"cache_dir": "cache"}, tmp_path)
+    page = tmp_path / "partials.md"
+    missed = "---\ntitle: P\n---\n\nText.\n\n```surface\nf(x, y) = x y\nx: [0, 1]\ny: [0, 1]\n```\n"
+    page.write_text(missed, encoding="utf-8")
+    report.reset()
+    hook.prepare({"docs/topics/calculus/partials.md": "---\ntitle: P\n---\n"}, settings)  # saw no fence
+    hook.set_page("docs/topics/calculus/partials.md", "topics/calculus/partials/", str(page))
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences"],
+        extension_configs={"pymdownx.superfences": {"custom_fences": [hook.custom_fence()]}},
+    )
+    html = md.convert(missed.split("---", 2)[2])
+    assert "mathwiki-surface-error" in html and "not found by the build" in html
+    assert [(p.path, p.line) for p in report.errors()] == [("docs/topics/calculus/partials.md", 7)]
