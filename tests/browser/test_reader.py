@@ -29,9 +29,17 @@ def test_topic_page_shows_typeset_maths(page, site_url: str) -> None:
 def test_search_for_gradient_lists_the_gradient_page(page, site_url: str) -> None:
     page.goto(site_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("gradient")
+    # Material's search worker builds its index after the page loads and says so in the result header. Wait for
+    # that (slow on a loaded CI machine), then type as a reader does: Material searches on key events, so
+    # `fill()` (an input event only) finds nothing once the index is ready.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && !/initializ/i.test(m.textContent); }",
+        timeout=60000,
+    )
+    page.locator(".md-search__input").press_sequentially("gradient")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=30000)
     titles = page.locator(".md-search-result__article h1").all_inner_texts()
     assert "Gradient" in [t.strip() for t in titles], titles
     assert_clean(page, site_url)
