@@ -13,7 +13,7 @@ log = logging.getLogger("mkdocs.hooks.front_matter")
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    source = page.file.content_string  # in memory: hooks/sources.py read it
     path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
     _, problems = frontmatter.read(source, path, topic=is_topic(page.file.src_uri))
     for problem in problems:

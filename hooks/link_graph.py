@@ -18,7 +18,7 @@ from mkdocs.structure.toc import AnchorLink
 
 from mathwiki import frontmatter
 from mathwiki.graph import links, model, render, wikilinks
-from mathwiki.pages import display_path, line_offset
+from mathwiki.pages import display_path, line_offset, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -76,16 +76,18 @@ def on_pre_build(config) -> None:
 def on_files(files, config):
     if not _state.enabled:
         return files
-    docs = display_path(config.docs_dir, "", Path(config.config_file_path).parent)  # "docs", once
+    urls = {file.src_uri: links.normalize_url(file.url) for file in files.documentation_pages()}
+    sources, unreadable = read_sources(config.docs_dir, Path(config.config_file_path).parent, urls)
+    for problem in unreadable:
+        report(problem, log)
     pages: list[model.Page] = []
-    for file in files.documentation_pages():
-        text = file.content_string
-        path = f"{docs}/{file.src_uri}"
+    for source in sources:
+        text, path = source.text, source.path
         if _RESERVED.search(text):
             for problem in frontmatter.reserved_sections(text, path):
                 report(problem, log)
-        pages.append(model.page_from_source(file.src_uri, links.normalize_url(file.url), text, path))
-        _state.sources[file.src_uri] = text
+        pages.append(model.page_from_source(source.src_uri, urls[source.src_uri], text, path))
+        _state.sources[source.src_uri] = text
     problems = _resolve(pages)
     wrong = {problem.path for problem in problems}
     if wrong:  # name the line of each wrong entry: read those pages again, with line numbers

@@ -19,7 +19,7 @@ def on_pre_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    source = page.file.content_string  # in memory: hooks/sources.py read it
     offset = line_offset(source, markdown)
     path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
     for link in find_links(markdown, page.file.src_uri):

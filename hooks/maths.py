@@ -24,7 +24,7 @@ def on_pre_build(config) -> None:
 
 def on_page_content(html: str, page, config, files) -> str:
     path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    source = page.file.content_string  # in memory: hooks/sources.py read it
 
     def on_error(latex: str, message: str) -> None:
         index = source.find(latex)

@@ -39,17 +39,40 @@ class Source:
     src_uri: str  # relative to docs/
     path: str  # as messages show it: docs/...
     text: str
+    readable: bool = True  # False: not UTF-8; ``text`` shows each bad byte as U+FFFD and a problem says where
 
 
-_read: dict[str, tuple[int, int, str]] = {}  # absolute path -> (mtime_ns, size, text)
+# absolute path -> (mtime_ns, size, text, the problem of a page that is not UTF-8)
+_read: dict[str, tuple[int, int, str, Problem | None]] = {}
+
+
+def decode_page(data: bytes, path: str) -> tuple[str, Problem | None]:
+    """The text of a page file, as MkDocs reads it (UTF-8, a byte-order mark dropped).
+
+    Bytes that are not UTF-8 are an error at the line and column of the first bad byte; the text comes back with
+    U+FFFD in their place, so the rest of the build can still read the page and report its other problems.
+    """
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        message = (
+            f"the page is not UTF-8 text: byte 0x{data[start]:02x} at column {column} cannot be read; "
+            "save the file as UTF-8"
+        )
+        return data.decode("utf-8-sig", errors="replace"), Problem(path, line, message)
 
 
 def read_sources(
     docs_dir: str | os.PathLike[str], project_dir: str | os.PathLike[str], src_uris: Iterable[str]
 ) -> tuple[list[Source], list[Problem]]:
-    """The text of each page, for the hooks' pre-passes; an unreadable page is a problem at its line 1.
+    """The text of each page, for the hooks' pre-passes, and the problems of the pages that cannot be read.
 
-    Several hooks read every page before rendering; a file is read once and again only when it changes.
+    Several hooks read every page before rendering; a file is read once and again only when it changes. A page
+    that is not UTF-8 comes back with ``readable=False`` and the bad bytes replaced, and a problem at the line of
+    the first bad byte; a page that cannot be opened is left out, with a problem at its line 1.
     """
     sources, problems = [], []
     for src_uri in src_uris:
@@ -58,13 +81,14 @@ def read_sources(
         try:
             stat = os.stat(absolute)
             known = _read.get(absolute)
-            if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
-                text = known[2]
-            else:
-                text = Path(absolute).read_text(encoding="utf-8-sig")
-                _read[absolute] = (stat.st_mtime_ns, stat.st_size, text)
-        except (OSError, UnicodeDecodeError) as exc:
+            if known is None or known[:2] != (stat.st_mtime_ns, stat.st_size):
+                known = (stat.st_mtime_ns, stat.st_size, *decode_page(Path(absolute).read_bytes(), path))
+                _read[absolute] = known
+        except OSError as exc:
             problems.append(Problem(path, 1, f"cannot read the page: {exc}"))
             continue
-        sources.append(Source(src_uri, path, text))
+        _, _, text, problem = known
+        if problem is not None:
+            problems.append(Problem(path, problem.line, problem.message))
+        sources.append(Source(src_uri, path, text, readable=problem is None))
     return sources, problems

@@ -51,6 +51,16 @@ BAD = {
 }
 
 
+def test_a_page_that_is_not_utf8_is_an_error_at_its_line_not_a_traceback(make_wiki) -> None:
+    project = make_wiki(GOOD)
+    latin = "---\ntitle: Latin\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY + "Caf\xe9 [A](a.md)\n"
+    (project / "docs/topics/latin.md").write_bytes(latin.encode("latin-1"))
+    result = build(project)
+    assert result.returncode != 0
+    assert "docs/topics/latin.md:10: the page is not UTF-8 text: byte 0xe9 at column 4" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+
+
 def test_the_good_wiki_builds_strictly(make_wiki) -> None:
     result = build(make_wiki(GOOD))
     assert result.returncode == 0, result.stderr

@@ -22,10 +22,16 @@ def test_read_sources_reads_once_rereads_on_change_and_reports_unreadable(tmp_pa
     page = docs / "a.md"
     page.write_bytes("\ufeff---\ntitle: A\n---\n".encode())
     (docs / "bad.md").write_bytes(b"\xff\xfe\x00 not utf-8")
-    sources, problems = read_sources(docs, tmp_path, ["a.md", "bad.md", "gone.md"])
-    assert [s.text for s in sources] == ["---\ntitle: A\n---\n"]  # the byte-order mark is dropped
-    assert [(p.path, p.line) for p in problems] == [("docs/bad.md", 1), ("docs/gone.md", 1)]
-    assert all("cannot read the page" in p.message for p in problems)
+    (docs / "latin.md").write_bytes(b"---\ntitle: L\n---\nCaf\xe9 au lait\n")
+    sources, problems = read_sources(docs, tmp_path, ["a.md", "bad.md", "latin.md", "gone.md"])
+    assert sources[0].text == "---\ntitle: A\n---\n" and sources[0].readable  # the byte-order mark is dropped
+    # A page that is not UTF-8 is still there to build, with its bad bytes replaced, and not readable.
+    assert [(s.src_uri, s.readable) for s in sources] == [("a.md", True), ("bad.md", False), ("latin.md", False)]
+    assert sources[2].text == "---\ntitle: L\n---\nCaf\ufffd au lait\n"
+    assert [(p.path, p.line) for p in problems] == [("docs/bad.md", 1), ("docs/latin.md", 4), ("docs/gone.md", 1)]
+    assert "not UTF-8 text: byte 0xe9 at column 4" in problems[1].message
+    assert "cannot read the page" in problems[2].message
+    assert read_sources(docs, tmp_path, ["latin.md"])[1] == [problems[1]]  # from the cache, the same problem
 
     page.write_text("---\ntitle: Changed\n---\n", encoding="utf-8")
     stat = page.stat()

@@ -1,0 +1,41 @@
+"""Read every page once, early: a page that cannot be read is an error at its line, never a traceback.
+
+The text is handed to MkDocs' ``File`` objects, so MkDocs and the hooks after this one (front matter, the link
+graph, the pre-passes of claims, code and figures, all through ``mathwiki.pages.read_sources``) use the same
+text and no page is read from disk twice. A page that is not UTF-8 is reported at the line of its first bad byte
+and still built, with the bad bytes replaced, so the build goes on to report every other problem before it fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mathwiki.pages import read_sources
+from mathwiki.report import report
+
+log = logging.getLogger("mkdocs.hooks.sources")
+_dirty = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _dirty
+    _dirty = dirty
+
+
+def on_files(files, config):
+    pages = {file.src_uri: file for file in files.documentation_pages()}
+    sources, problems = read_sources(config.docs_dir, Path(config.config_file_path).parent, pages)
+    for problem in problems:
+        report(problem, log)
+    for source in sources:
+        file = pages[source.src_uri]
+        # A File given its text keeps it in memory. `--dirty` builds skip the pages whose files did not change,
+        # which a File with text in memory always claims to have done: leave those builds as MkDocs makes them,
+        # except for a page that cannot be decoded, which MkDocs would stop on with a traceback.
+        if _dirty and source.readable:
+            continue
+        where = file.abs_src_path
+        file.content_string = source.text  # the setter forgets the path: keep it for the tools that show it
+        file.abs_src_path = where
+    return files
