@@ -63,7 +63,7 @@ def test_a_new_file_in_a_topic_folder_appears_in_nav_tags_and_graph(make_wiki: C
     first = build(project)
     assert first.returncode == 0, first.stderr
     site = project / "site"
-    nav = primary_nav(site, "index.html")
+    nav = primary_nav(site, "topics/calc/index.html")
     assert nav[nav.index("Calculus Section") :] == ["Calculus Section", "Second Page", "First Page", "Tags"]
     assert "Third Page" not in tag_entries(site, "calculus")
 
@@ -74,7 +74,7 @@ def test_a_new_file_in_a_topic_folder_appears_in_nav_tags_and_graph(make_wiki: C
     second = build(project)
     assert second.returncode == 0, second.stderr
     assert (project / "mkdocs.yml").read_bytes() == config_before
-    nav = primary_nav(site, "index.html")
+    nav = primary_nav(site, "topics/calc/index.html")
     assert nav[nav.index("Calculus Section") :] == [
         "Calculus Section",
         "Second Page",
@@ -152,6 +152,34 @@ REAL_NAV = [
 ]
 
 
+def reading_order(site: Path) -> list[str]:
+    """Every page's title in nav order, following the footer's "Next" link from the home page (the pruned
+    sidebar shows only the reader's own section, the footer walks the whole nav)."""
+    titles, url = ["Home"], Path("index.html")
+    while True:
+        html = (site / url).read_text(encoding="utf-8")
+        found = re.search(
+            r'<a href="([^"]*)" class="md-footer__link md-footer__link--next" aria-label="Next: ([^"]*)"', html
+        )
+        if not found:
+            return titles
+        url = (site / url.parent / found.group(1) / "index.html").resolve().relative_to(site.resolve())
+        titles.append(found.group(2))
+
+
 def test_real_site_nav_keeps_the_order_and_section_titles_it_had_in_mkdocs_yml(real_site: Path) -> None:
-    # The 404 page has no active page, so no table of contents nested in its sidebar: the nav alone.
-    assert primary_nav(real_site, "404.html") == REAL_NAV
+    # With navigation.indexes a section's title is its index page's: the order of pages gives both.
+    assert reading_order(real_site) == [label for label in REAL_NAV if label != "Contributing"]
+    assert "Contributing" in primary_nav(real_site, "contributing/write-a-topic/index.html")
+
+
+def test_real_site_sidebar_is_pruned_to_the_readers_section(real_site: Path) -> None:
+    page = "topics/math/calculus/gradient/index.html"
+    nav = primary_nav(real_site, page)
+    assert {"Derivatives", "Jacobian", "Linear Algebra", "Probability", "ML", "Tags"} <= set(nav)
+    assert not {"Vectors", "Likelihood and Log-Likelihood", "Sigmoid", "Momentum"} & set(nav)
+    html = (real_site / page).read_text(encoding="utf-8")
+    pruned = re.search(
+        r'md-nav__item--pruned.*?<a href="([^"]+)"[^>]*>\s*<span class="md-ellipsis">\s*Linear Algebra', html, re.S
+    )
+    assert pruned is not None and pruned.group(1) == "../../linear-algebra/"
