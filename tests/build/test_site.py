@@ -3,6 +3,7 @@ and nothing loaded from another host."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -123,3 +124,13 @@ def test_no_page_text_mentions_a_cdn(real_site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         for host in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "cdnjs", "polyfill.io"):
             assert host not in html, f"{page} references {host}"
+
+
+def test_search_index_holds_each_formulas_tex_not_its_typeset_markup(real_site: Path) -> None:
+    docs = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    entry = next(e for e in docs if e["location"] == "topics/math/calculus/gradient/#why-it-exists")
+    assert "\\theta \\leftarrow \\theta - \\eta \\nabla J(\\theta)" in entry["text"]
+    assert "θ←θ" not in entry["text"]  # the glyphs of the typeset formula
+    assert not [e["location"] for e in docs if "<math" in e["text"] or "katex" in e["text"]]
+    # The page itself still ships the typeset formula.
+    assert "<math" in (real_site / "topics/math/calculus/gradient/index.html").read_text(encoding="utf-8")
