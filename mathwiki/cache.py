@@ -3,6 +3,8 @@
 Entries are JSON files named by the SHA-256 of what produced them. Each entry carries a checksum of its own
 content, so a truncated or edited file is detected, deleted and recomputed, never shown as empty output.
 Writes go to a temporary file first and are renamed into place, so a killed build leaves no half entry.
+The cache is bounded: every entry a build reads or writes is noted, and ``sweep`` (at the end of each full
+build) drops the entries that none of the last ``keep_builds`` full builds used.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,7 @@ class Cache:
             body = json.dumps(entry["value"], sort_keys=True, separators=(",", ":"))
             if entry.get("key") != key or entry.get("sha256") != digest(body):
                 raise ValueError("checksum mismatch")
+            _USED.add(path)
             return entry["value"]
         except FileNotFoundError:
             return None
@@ -60,6 +64,49 @@ class Cache:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(entry, handle, sort_keys=True, separators=(",", ":"))
             os.replace(tmp, path)
+            _USED.add(path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+# --- Bounding the cache ------------------------------------------------------------------------------------
+
+_USED: set[Path] = set()  # entries read or written since the last sweep, by every Cache of this process
+_ENTRY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.json")
+USAGE_FILE = "usage.json"
+
+
+def sweep(root: Path, keep_builds: int) -> int:
+    """Count one more full build, and delete the entries under ``root`` that none of the last ``keep_builds``
+    builds used; return how many were deleted. ``root/usage.json`` keeps, for each entry, the number of the
+    last build that used it. An entry the file does not know yet (from before this file) counts as used now."""
+    root = Path(root)
+    usage_path = root / USAGE_FILE
+    try:
+        usage = json.loads(usage_path.read_text(encoding="utf-8"))
+        build, last_used = int(usage["build"]), dict(usage["last_used"])
+    except (OSError, ValueError, KeyError, TypeError):
+        build, last_used = 0, {}
+    build += 1
+    used = {path.resolve() for path in _USED}
+    _USED.clear()
+    kept: dict[str, int] = {}
+    deleted = 0
+    for path in sorted(root.glob("*/*/*.json")):
+        name = path.relative_to(root).as_posix()
+        if not _ENTRY.fullmatch(name.split("/", 1)[1]):
+            continue  # not a cache entry (matplotlib's font list lives here too)
+        last = build if path.resolve() in used else last_used.get(name, build)
+        if not isinstance(last, int) or build - last >= keep_builds:
+            path.unlink(missing_ok=True)
+            deleted += 1
+        else:
+            kept[name] = last
+    if root.is_dir():
+        body = json.dumps({"build": build, "last_used": kept}, sort_keys=True, separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(body)
+        os.replace(tmp, usage_path)
+    return deleted

@@ -35,6 +35,7 @@ class Settings:
     figure_timeout_s: float = 60.0
     figure_max_grid: int = 400
     graph: bool = True
+    cache_keep_builds: int = 10
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None, project_dir: Path) -> Settings:
@@ -59,7 +60,14 @@ class Settings:
                 values[name] = os.environ[variable].strip().lower() not in ("0", "false", "no", "off", "")
         if values["workers"] < 1:
             raise ValueError("extra.mathwiki.workers must be at least 1")
+        if values.get("cache_keep_builds", 1) < 1:
+            raise ValueError("extra.mathwiki.cache_keep_builds must be at least 1")
         return cls(**values)
+
+    @property
+    def every_check_on(self) -> bool:
+        """A build with every check on uses every cache entry the pages need: only such a build may sweep."""
+        return self.claims and self.execute and self.figures and self.graph
 
 
 def _coerce(name: str, value: Any, annotation: Any) -> Any:
