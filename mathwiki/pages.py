@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from mathwiki.problems import Problem
@@ -12,8 +13,13 @@ from mathwiki.problems import Problem
 
 def display_path(docs_dir: str | os.PathLike[str], src_uri: str, project_dir: str | os.PathLike[str]) -> str:
     """The path a message shows for a page: ``docs/topics/x.md``, relative to the project root."""
-    docs = os.path.relpath(Path(docs_dir).resolve(), Path(project_dir).resolve())
-    return Path(docs, src_uri).as_posix()
+    return Path(_docs_relative(str(docs_dir), str(project_dir)), src_uri).as_posix()
+
+
+@lru_cache(maxsize=16)
+def _docs_relative(docs_dir: str, project_dir: str) -> str:
+    """Resolving both folders costs system calls; hooks ask for it several times per page, with the same two."""
+    return os.path.relpath(Path(docs_dir).resolve(), Path(project_dir).resolve())
 
 
 def is_topic(src_uri: str) -> bool:

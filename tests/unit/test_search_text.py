@@ -15,6 +15,19 @@ from mathwiki.search_text import formulas_as_tex, put_back
         ('<p><span class="arithmatex">\\(a &lt; b\\)</span></p>', "<p> a &lt; b </p>"),  # stays escaped
         ('<span class="arithmatex">\\(a\\)</span>,<span class="arithmatex">\\(b\\)</span>', " a , b "),
         ("<p>no maths, $5 and \\(not a formula\\)</p>", "<p>no maths, $5 and \\(not a formula\\)</p>"),
+        # typeset before the maths hook (a verify table), by latex2mathml: the MathML's text
+        (
+            '<td><math display="block"><mrow><mi>f</mi><mo>&#x0003D;</mo><mn>2</mn></mrow></math></td>',
+            "<td> f&#x0003D;2 </td>",
+        ),
+        # by KaTeX: the TeX of the annotation, and no visual copy
+        (
+            '<td><span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>x</mi></mrow>'
+            '<annotation encoding="application/x-tex">x^{2}</annotation></semantics></math></span>'
+            '<span class="katex-html" aria-hidden="true"><span class="base"><span class="mord">x</span>'
+            '<span class="msupsub"><span>2</span></span></span></span></span> ok</td>',
+            '<td><span class="katex"><span class="katex-mathml"> x^{2} </span></span> ok</td>',
+        ),
     ],
 )
 def test_formulas_as_tex(html: str, expected: str) -> None:
