@@ -149,14 +149,18 @@ def on_page_context(context, page, config, nav):
     src = page.file.src_uri
     if graph is None or src not in graph.pages:
         return context
-    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), graph.pages[src].url)
+    url = graph.pages[src].url
+    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), url)
+    top += render.learning_path(graph.titled(model.learning_path(graph.builds_on, src)), url)
     bottom = ""
     if model.GETS_SECTIONS(src):
+        only = model.linked_from_only(graph, src)
         bottom = render.sections(
             graph.titled(graph.used_in.get(src, ())),
-            graph.titled(graph.linked_from.get(src, ())),
-            graph.pages[src].url,
+            graph.titled(only),
+            url,
             permalink=_state.permalink,
+            all_used_in=not only and bool(graph.linked_from.get(src)),
         )
         _add_to_toc(page)
     page.content = top + (page.content or "") + bottom

@@ -277,6 +277,38 @@ def build_graph(
     )
 
 
+def linked_from_only(graph: Graph, src: str) -> tuple[str, ...]:
+    """The pages that link to ``src`` and are not already under its "Used In", in title order."""
+    used = set(graph.used_in.get(src, ()))
+    return tuple(other for other in graph.linked_from.get(src, ()) if other not in used)
+
+
+def learning_path(builds_on: Mapping[str, Sequence[str]], src: str) -> tuple[str, ...]:
+    """Every page ``src`` builds on, directly or not, in an order to read them: each page after all of its own
+    prerequisites, roots first, ending at ``src``.
+
+    A depth-first walk in the order the ``uses`` entries are written, each page emitted once after its
+    prerequisites, so the order is deterministic. Iterative (a long chain cannot hit the recursion limit); a
+    cycle (already an error of the build) is cut where the walk meets a page it is still inside.
+    """
+    order: list[str] = []
+    done: set[str] = set()
+    inside: set[str] = {src}
+    stack: list[tuple[str, Iterator[str]]] = [(src, iter(builds_on.get(src, ())))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            inside.discard(node)
+            done.add(node)
+            order.append(node)
+        elif child not in done and child not in inside:
+            inside.add(child)
+            stack.append((child, iter(builds_on.get(child, ()))))
+    return tuple(order)
+
+
 def orphan_problems(graph: Graph) -> list[Problem]:
     """Topic pages whose "Linked from" is empty: no page's text links to them (being in another page's
     ``uses`` is not enough: a reader finds a topic through the prose). Warnings, so --strict fails on them."""

@@ -1,4 +1,5 @@
-"""The HTML the graph adds to a page: the "Builds on" line at the top, "Used In" and "Linked from" at the end.
+"""The HTML the graph adds to a page: the "Builds on" line and the learning path at the top, "Used In" and
+"Linked from" at the end.
 
 Every piece sits between ``links.GENERATED_START`` / ``GENERATED_END`` so link extraction skips it.
 """
@@ -12,6 +13,7 @@ from mathwiki.graph.links import GENERATED_END, GENERATED_START
 
 USED_IN = ("used-in", "Used In", "No page uses this one yet.")
 LINKED_FROM = ("linked-from", "Linked from", "No page links here yet.")
+ALL_USED_IN = "Every page that links here is listed under Used In."
 
 
 def relative_url(url: str, page_url: str) -> str:
@@ -43,14 +45,34 @@ def builds_on(items: Sequence[tuple[str, str]], page_url: str) -> str:
     return f'{GENERATED_START}<p class="builds-on">Builds on: {links}</p>{GENERATED_END}\n'
 
 
+def learning_path(items: Sequence[tuple[str, str]], page_url: str) -> str:
+    """A folded ``<details class="learning-path">``: the prerequisites in reading order, ending at the page
+    itself (not a link); nothing for a page that builds on nothing."""
+    if len(items) < 2:
+        return ""
+    *before, (title, _) = items
+    entries = "".join(f"<li>{_link(t, url, page_url)}</li>" for t, url in before)
+    entries += f'<li><strong aria-current="page">{escape(title)}</strong></li>'
+    count = f"{len(before)} page{'s' if len(before) != 1 else ''}"
+    return (
+        f'{GENERATED_START}<details class="learning-path"><summary>Learning path: {count} to read first, '
+        f'in order</summary><ol class="learning-path-list">{entries}</ol></details>{GENERATED_END}\n'
+    )
+
+
 def sections(
     used_in: Sequence[tuple[str, str]],
     linked_from: Sequence[tuple[str, str]],
     page_url: str,
     *,
     permalink: str | None = None,
+    all_used_in: bool = False,
 ) -> str:
-    """The two last sections of a topic page; ``permalink`` is the toc extension's anchor text, if any."""
+    """The two last sections of a topic page; ``permalink`` is the toc extension's anchor text, if any.
+
+    ``linked_from`` holds only the pages not already under "Used In"; ``all_used_in`` says that every page
+    linking here is one of those, so the empty section says so rather than "no page links here".
+    """
     parts = [GENERATED_START]
     for (anchor, heading, empty), items in ((USED_IN, used_in), (LINKED_FROM, linked_from)):
         link = ""
@@ -61,6 +83,7 @@ def sections(
             entries = "".join(f"<li>{_link(title, url, page_url)}</li>" for title, url in items)
             parts.append(f'<ul class="graph-list">{entries}</ul>')
         else:
-            parts.append(f'<p class="graph-empty">{empty}</p>')
+            text = ALL_USED_IN if anchor == LINKED_FROM[0] and all_used_in else empty
+            parts.append(f'<p class="graph-empty">{text}</p>')
     parts.append(GENERATED_END)
     return "\n" + "\n".join(parts) + "\n"

@@ -53,12 +53,14 @@ WIKI = {
         "is code.\n\n```\n[[No Such Page]]\n```",
         "uses: [Gradient]\n",
     ),
+    "topics/ml/regularizer.md": topic("Regularizer", "Added as a [penalty](penalty.md)."),
+    "topics/ml/penalty.md": topic("Penalty", "Built from a [regularizer](regularizer.md).", "uses: [Regularizer]\n"),
 }
 
 EXPECTED = {  # page -> (Used In, Linked from), as (title, href) in page order
     "topics/calc/derivatives": (
         [("Gradient", "../gradient/"), ("Partial Derivatives", "../partial-derivatives/")],
-        [("Calculus", "../"), ("Home", "../../../"), ("Partial Derivatives", "../partial-derivatives/")],
+        [("Calculus", "../"), ("Home", "../../../")],  # Partial Derivatives links here too, and uses it
     ),
     "topics/calc/partial-derivatives": (
         [("Gradient", "../gradient/")],
@@ -66,12 +68,14 @@ EXPECTED = {  # page -> (Used In, Linked from), as (title, href) in page order
     ),
     "topics/calc/gradient": (
         [("Loss", "../../ml/loss/")],
-        [("Loss", "../../ml/loss/"), ("Partial Derivatives", "../partial-derivatives/")],
+        [("Partial Derivatives", "../partial-derivatives/")],  # Loss links here too, and uses it
     ),
     "topics/ml/loss": (
         [],
         [("Gradient", "../../calc/gradient/"), ("Machine Learning", "../")],
     ),
+    "topics/ml/penalty": ([], [("Regularizer", "../regularizer/")]),
+    "topics/ml/regularizer": ([("Penalty", "../penalty/")], None),  # its only linker uses it
 }
 
 
@@ -135,6 +139,44 @@ def test_exact_lists(site: Path, page: str) -> None:
 
 def test_empty_list_says_so(site: Path) -> None:
     assert '<p class="graph-empty">No page uses this one yet.</p>' in content(site, "topics/ml/loss")
+    every = '<p class="graph-empty">Every page that links here is listed under Used In.</p>'
+    assert every in content(site, "topics/ml/regularizer")
+    assert every not in content(site, "topics/ml/loss")
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            "topics/ml/loss",
+            [
+                ("Derivatives", "../../calc/derivatives/"),
+                ("Partial Derivatives", "../../calc/partial-derivatives/"),
+                ("Gradient", "../../calc/gradient/"),
+            ],
+        ),
+        (
+            "topics/calc/gradient",
+            [("Derivatives", "../derivatives/"), ("Partial Derivatives", "../partial-derivatives/")],
+        ),
+        ("topics/calc/partial-derivatives", [("Derivatives", "../derivatives/")]),
+        ("topics/calc/derivatives", None),  # builds on nothing: no path
+    ],
+)
+def test_learning_path(site: Path, page: str, expected: list[tuple[str, str]] | None) -> None:
+    html = content(site, page)
+    found = re.search(r'<details class="learning-path">(.*?)</details>', html)
+    if expected is None:
+        assert found is None and "learning-path" not in html
+        return
+    assert found is not None
+    items = re.findall(r'<li><a href="([^"]*)">([^<]*)</a></li>', found.group(1))
+    assert [(unescape(text), href) for href, text in items] == expected
+    title = re.search(r"<title>([^<]*) - ", (site / page / "index.html").read_text(encoding="utf-8"))
+    assert title is not None
+    assert found.group(1).endswith(f'<li><strong aria-current="page">{title.group(1)}</strong></li></ol>')
+    assert f"Learning path: {len(expected)} page" in found.group(1)
+    assert html.index('class="learning-path"') < html.index('id="i-use-this-when"')  # at the top, folded
 
 
 def test_builds_on_line(site: Path) -> None:
@@ -180,6 +222,8 @@ def test_graph_json(site: Path) -> None:
         "topics/calc/partial-derivatives/",
         "topics/ml/",
         "topics/ml/loss/",
+        "topics/ml/penalty/",
+        "topics/ml/regularizer/",
     ]
     assert data["nodes"][2] == {
         "title": "Derivatives",

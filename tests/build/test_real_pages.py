@@ -94,11 +94,34 @@ def test_used_in_and_linked_from_are_the_last_sections_and_are_right(real_site: 
     used_in = titles_in(html, "used-in")
     assert {"Gradient", "Gradient Descent"} <= set(used_in)
     assert used_in == sorted(used_in, key=str.lower) and len(used_in) == len(set(used_in))
-    assert "Gradient" in titles_in(html, "linked-from")
+    # only the pages not already under Used In (Gradient links here too, and uses it)
+    assert titles_in(html, "linked-from") == [
+        "Calculus",
+        "Derivatives",
+        "Directional Derivative",
+        "Dot Product",
+        "Hessian",
+        "ML Math Wiki",
+        "Regularization",
+        "Stochastic Gradient Descent",
+        "Vectors",
+    ]
+    graph = json.loads((real_site / "graph.json").read_text(encoding="utf-8"))
+    title = {node["url"]: node["title"] for node in graph["nodes"]}
     for source, page in topic_pages(real_site):
         ids = [e.attrs["id"] for e in elements(article(page)) if e.tag == "h2" and "id" in e.attrs]
         assert ids[-2:] == ["used-in", "linked-from"], source
-        assert titles_in(article(page), "linked-from"), f"{source} is an orphan"
+        url = source.relative_to(ROOT / "docs").with_suffix("").as_posix() + "/"
+        into = {
+            kind: {e["source"] for e in graph["edges"] if e["target"] == url and e["kind"] == kind}
+            for kind in ("link", "uses")
+        }
+        assert into["link"], f"{source} is an orphan"
+        expected = sorted((title[u] for u in into["link"] - into["uses"]), key=str.casefold)
+        shown = titles_in(article(page), "linked-from")
+        assert sorted(shown, key=str.casefold) == expected, source
+        if not expected:
+            assert "Every page that links here is listed under Used In." in section(article(page), "linked-from")
 
 
 def test_graph_json_describes_every_topic(real_site: Path) -> None:

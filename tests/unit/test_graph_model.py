@@ -270,3 +270,86 @@ def test_page_from_source_quick_and_exact() -> None:
 )
 def test_page_from_source_without_a_usable_title(src: str, text: str, title: str) -> None:
     assert model.page_from_source(src, "", text, "docs/" + src).title == title
+
+
+LONG = {f"p{i}": (f"p{i + 1}",) for i in range(2000)}  # p0 uses p1 uses ... p2000: deeper than the recursion limit
+
+
+@pytest.mark.parametrize(
+    ("builds_on", "src", "expected"),
+    [
+        ({}, "a", ("a",)),  # builds on nothing: the page alone
+        ({"a": ("b",)}, "a", ("b", "a")),
+        ({"a": ("b",), "b": ("c",), "c": ("d",)}, "a", ("d", "c", "b", "a")),  # a chain, roots first
+        # a diamond: a uses b and c, both use d; d once, first; b before c as written
+        ({"a": ("b", "c"), "b": ("d",), "c": ("d",)}, "a", ("d", "b", "c", "a")),
+        ({"a": ("c", "b"), "b": ("d",), "c": ("d",)}, "a", ("d", "c", "b", "a")),  # written order decides
+        # a page and one of its prerequisites' prerequisites both listed: each after what it needs
+        ({"a": ("d", "b"), "b": ("d",)}, "a", ("d", "b", "a")),
+        ({"a": ("b", "d"), "b": ("c",), "c": ("d",)}, "a", ("d", "c", "b", "a")),
+        # two diamonds stacked
+        (
+            {"a": ("b", "c"), "b": ("d",), "c": ("d",), "d": ("e", "f"), "e": ("g",), "f": ("g",)},
+            "a",
+            ("g", "e", "f", "d", "b", "c", "a"),
+        ),
+        ({"a": ("b",), "b": ("a",)}, "a", ("b", "a")),  # a cycle (an error elsewhere) still ends
+        ({"x": ("a",), "a": ("b",)}, "a", ("b", "a")),  # pages that use this one are not in its path
+    ],
+)
+def test_learning_path(builds_on: dict[str, tuple[str, ...]], src: str, expected: tuple[str, ...]) -> None:
+    assert model.learning_path(builds_on, src) == expected
+
+
+def test_learning_path_of_a_long_chain() -> None:
+    path = model.learning_path(LONG, "p0")
+    assert path == tuple(f"p{i}" for i in range(2000, -1, -1))
+
+
+def test_learning_path_puts_every_page_after_its_prerequisites() -> None:
+    builds_on = {"a": ("b", "c", "e"), "b": ("c", "d"), "c": ("d", "f"), "e": ("f", "b"), "d": ("f",)}
+    path = model.learning_path(builds_on, "a")
+    assert sorted(path) == ["a", "b", "c", "d", "e", "f"] and path[-1] == "a"
+    for node, needs in builds_on.items():
+        assert all(path.index(need) < path.index(node) for need in needs), node
+
+
+def test_linked_from_only_leaves_out_the_pages_under_used_in() -> None:
+    graph = _graph(
+        {
+            "topics/calc/gradient.md": {"topics/calc/derivatives/", "topics/calc/partial-derivatives/"},
+            "topics/calc/index.md": {"topics/calc/derivatives/", "topics/calc/gradient/"},
+            "topics/calc/partial-derivatives.md": {"topics/calc/derivatives/"},
+        }
+    )
+    # Derivatives is used in Gradient and Partial Derivatives, and linked from those and Calculus
+    assert graph.linked_from["topics/calc/derivatives.md"] == (
+        "topics/calc/index.md",
+        "topics/calc/gradient.md",
+        "topics/calc/partial-derivatives.md",
+    )
+    assert model.linked_from_only(graph, "topics/calc/derivatives.md") == ("topics/calc/index.md",)
+    # Partial Derivatives: its only linker, Gradient, uses it
+    assert model.linked_from_only(graph, "topics/calc/partial-derivatives.md") == ()
+    assert graph.linked_from["topics/calc/partial-derivatives.md"] == ("topics/calc/gradient.md",)
+    assert model.linked_from_only(graph, "topics/calc/gradient.md") == ("topics/calc/index.md",)
+    # the orphan rule still reads every incoming link: a page linked only by its users is no orphan
+    assert [p.path for p in model.orphan_problems(graph)] == ["docs/topics/calc/lonely.md"]
+
+
+def test_render_linked_from_when_every_linker_uses_the_page() -> None:
+    html = render.sections([("A", "t/a/")], [], "t/c/", all_used_in=True)
+    assert '<p class="graph-empty">Every page that links here is listed under Used In.</p>' in html
+    assert "No page links here yet." not in html
+
+
+def test_render_learning_path() -> None:
+    assert render.learning_path([("C", "t/c/")], "t/c/") == ""
+    html = render.learning_path([("A <b>", "t/a/"), ("B", "u/b/"), ("C", "t/c/")], "t/c/")
+    assert html == (
+        render.GENERATED_START
+        + '<details class="learning-path"><summary>Learning path: 2 pages to read first, in order</summary>'
+        '<ol class="learning-path-list"><li><a href="../a/">A &lt;b&gt;</a></li><li><a href="../../u/b/">B</a></li>'
+        '<li><strong aria-current="page">C</strong></li></ol></details>' + render.GENERATED_END + "\n"
+    )
+    assert "1 page to read first" in render.learning_path([("A", "t/a/"), ("C", "t/c/")], "t/c/")
