@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from mathwiki.claims.model import FenceResult, summary
+from mathwiki.claims.model import FenceResult, tally
 from mathwiki.claims.render import make_formatter, normalise
 from mathwiki.claims.runner import check_pages, page_fences, problems_of, sympy_version
 from mathwiki.pages import display_path, read_sources
@@ -82,7 +82,7 @@ def on_files(files: Any, config: Any) -> Any:
     pages = [page for page in (page_fences(s.path, s.text) for s in sources) if page.fences]
     _results.update(check_pages(pages, _settings))
     for path, fences in _results.items():
-        for problem in problems_of(path, fences):
+        for problem in problems_of(path, fences, _settings.numeric_claims_fail):
             report(problem, log)
     return files
 
@@ -92,7 +92,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     _current = display_path(config.docs_dir, page.file.src_uri, _project_dir)
     _current_file = page.file.abs_src_path
     _used.pop(_current, None)
-    verified, total = summary(_results.get(_current, []))
-    if total:
-        page.meta["claims"] = {"verified": verified, "total": total}
+    counts = tally(_results.get(_current, []))
+    if counts["total"]:
+        page.meta["claims"] = counts
     return markdown

@@ -17,20 +17,58 @@ from typing import Any
 from mathwiki.problems import Problem
 from mathwiki.settings import Settings
 
-Checker = Callable[[dict[str, str], Settings], list[Problem]]
+Checker = Callable[[dict[str, str], Settings, "Findings"], list[Problem]]
 
 
-def check_claims(pages: dict[str, str], settings: Settings) -> list[Problem]:
+class Findings:
+    """What the checkers found besides problems: per page counts, and one record per claim for JSON."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self.records: list[dict[str, Any]] = []
+
+
+def check_claims(pages: dict[str, str], settings: Settings, findings: Findings) -> list[Problem]:
+    from mathwiki.claims.model import tally
     from mathwiki.claims.runner import check_pages, page_fences, problems_of
 
     if not settings.claims:
         return []
     jobs = [job for path, text in pages.items() if (job := page_fences(path, text)).fences]
     results = check_pages(jobs, settings)
-    return [problem for path, fences in results.items() for problem in problems_of(path, fences)]
+    problems = []
+    for path, fences in sorted(results.items()):
+        problems.extend(problems_of(path, fences, settings.numeric_claims_fail))
+        findings.counts[path] = tally(fences)
+        for fence in fences:
+            for item in fence.lines:
+                if item.kind == "comment":
+                    continue
+                record: dict[str, Any] = {"page": path, "line": item.line, "kind": item.kind, "source": item.source}
+                if item.result is not None:
+                    r = item.result
+                    record.update(
+                        claim=r.label,
+                        verdict=r.verdict,
+                        method=r.method,
+                        message=r.message,
+                        points=[dict(point) for point in r.points]
+                        or ([{k: str(v) for k, v in r.counterexample}] if r.counterexample else []),
+                    )
+                elif item.kind == "error":
+                    record.update(verdict="unread", message=item.error)
+                findings.records.append(record)
+    return problems
 
 
 CHECKERS: list[Checker] = [check_claims]
+
+
+def _counts_line(path: str, c: dict[str, int]) -> str:
+    return (
+        f"{path}: {c['verified']} proved, {c['numeric']} agree numerically only, {c['wrong']} wrong, "
+        f"{c['unchecked']} not checked, {c['unread']} unread; {c['definitions']} definition(s)"
+    )
 
 
 def _markdown_files(paths: Sequence[str]) -> tuple[dict[str, str], list[Problem]]:
@@ -70,15 +108,34 @@ def run_check(args: argparse.Namespace) -> int:
     started = time.monotonic()
     settings = _settings(Path.cwd())
     pages, problems = _markdown_files(args.paths)
+    findings = Findings()
     for checker in CHECKERS:
-        problems.extend(checker(pages, settings))
+        problems.extend(checker(pages, settings, findings))
     problems.sort(key=lambda p: (p.path, p.line))
+    if args.format == "json":
+        import json
+
+        data = {
+            "claims": findings.records,
+            "pages": findings.counts,
+            "problems": [
+                {"page": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in problems
+            ],
+        }
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+        return 1 if problems else 0
     for problem in problems:
         print(
             problem.github_annotation()
             if args.github
             else f"{problem}{' (warning)' if problem.severity == 'warning' else ''}"
         )
+    total = {k: sum(c[k] for c in findings.counts.values()) for k in next(iter(findings.counts.values()), {})}
+    if not args.github:
+        for path, counts in findings.counts.items():
+            print(_counts_line(path, counts))
+        if total:
+            print(_counts_line("total", total))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     print(
@@ -93,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser("check", help="check derivative claims (verify fences) in Markdown pages")
     check.add_argument("paths", nargs="+", help="Markdown files or folders (searched recursively)")
     check.add_argument("--github", action="store_true", help="print GitHub Actions annotations")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="json: one record per claim, counts per page"
+    )
     check.set_defaults(run=run_check)
     args = parser.parse_args(argv)
     return int(args.run(args))

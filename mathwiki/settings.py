@@ -27,6 +27,7 @@ class Settings:
     workers: int
     claims: bool = True
     claim_timeout_s: float = 5.0
+    numeric_claims_fail: bool = False  # a claim that agrees at points but is not proved fails the strict build
     execute: bool = True
     code_timeout_s: float = 10.0
     code_memory_mb: int = 1024

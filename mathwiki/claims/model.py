@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-CHECKER_VERSION = "2"  # bump when the checker changes: it invalidates every cached verdict
+CHECKER_VERSION = "3"  # bump when the checker changes: it invalidates every cached verdict
 
-Verdict = Literal["verified", "wrong", "unchecked"]
+Verdict = Literal["verified", "numeric", "wrong", "unchecked"]  # numeric: agrees at points, not proved
 LineKind = Literal["definition", "claim", "error", "comment"]
 
 
@@ -22,7 +22,9 @@ class ClaimResult:
     computed_latex: str = ""  # sympy.latex of the derivative SymPy computed
     counterexample: tuple[tuple[str, float], ...] | None = None  # a point where claim and derivative differ
     label: str = ""  # "∂f/∂x"
-    method: str = ""  # "symbolic" (proved) or "numeric" (agrees at random points)
+    method: str = ""  # "symbolic" (proved) or "numeric" (agrees at points, not proved)
+    points: tuple[tuple[tuple[str, str], ...], ...] = ()  # numeric: points where both sides agree
+    claimed_latex: str = ""  # wrong: the claim as SymPy simplifies it
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,27 @@ def relocate(fence: FenceResult, fence_line: int) -> FenceResult:
 
 def summary(results: list[FenceResult] | list[ClaimResult]) -> tuple[int, int]:
     """(verified, total) claims, for the "N of M claims verified" page header."""
-    claims: list[ClaimResult] = []
+    counts = tally(results)
+    return counts["verified"], counts["total"]
+
+
+def tally(results: list[FenceResult] | list[ClaimResult]) -> dict[str, int]:
+    """Claims by verdict, definitions and unreadable lines: what was checked on a page, and what was not."""
+    counts = {"verified": 0, "numeric": 0, "wrong": 0, "unchecked": 0, "unread": 0, "definitions": 0, "total": 0}
     for item in results:
-        claims.extend(item.claims() if isinstance(item, FenceResult) else [item])
-    return sum(c.verdict == "verified" for c in claims), len(claims)
+        if isinstance(item, FenceResult):
+            for line in item.lines:
+                if line.kind == "definition":
+                    counts["definitions"] += 1
+                elif line.kind == "error":
+                    counts["unread"] += 1
+                elif line.result is not None:
+                    counts[line.result.verdict] += 1
+                    counts["total"] += 1
+        else:
+            counts[item.verdict] += 1
+            counts["total"] += 1
+    return counts
 
 
 def fence_to_json(fence: FenceResult) -> dict[str, Any]:
@@ -81,6 +100,8 @@ def fence_to_json(fence: FenceResult) -> dict[str, Any]:
                 "counterexample": [list(pair) for pair in r.counterexample] if r.counterexample else None,
                 "label": r.label,
                 "method": r.method,
+                "points": [[list(pair) for pair in point] for point in r.points],
+                "claimed_latex": r.claimed_latex,
             }
         return data
 
@@ -107,6 +128,8 @@ def fence_from_json(data: dict[str, Any]) -> FenceResult:
                 counterexample=counter,
                 label=r.get("label", ""),
                 method=r.get("method", ""),
+                points=tuple(tuple((str(k), str(v)) for k, v in point) for point in r.get("points") or ()),
+                claimed_latex=r.get("claimed_latex", ""),
             )
         lines.append(FenceLine(item["line"], item["kind"], item["source"], result, item.get("error", "")))
     return FenceResult(data["line"], data["body"], tuple(lines), data.get("error", ""))

@@ -14,7 +14,8 @@ from mathwiki.claims.model import FenceLine, FenceResult
 from mathwiki.maths import MathError, to_mathml
 
 MARKS = {
-    "verified": ("✓", "verified by SymPy"),
+    "verified": ("✓", "proved by SymPy"),
+    "numeric": ("≈", "agrees numerically, not proved"),
     "wrong": ("✗", "wrong: SymPy disagrees"),
     "unchecked": ("?", "not checked"),
 }
@@ -69,8 +70,29 @@ def _row(item: FenceLine) -> str:
     )
     if message:
         text = html.escape(message)
-        out += f'<tr class="verify-message verify-{verdict}"><td colspan="4" role="note">{text}</td></tr>'
+        extra = _evidence(item)
+        out += f'<tr class="verify-message verify-{verdict}"><td colspan="4" role="note">{text}{extra}</td></tr>'
     return out
+
+
+def _evidence(item: FenceLine) -> str:
+    """Under a wrong claim: the claim and SymPy's derivative, simplified and typeset. Under a numeric one: the
+    points where the two sides were compared."""
+    result = item.result
+    if result is None:
+        return ""
+    if result.verdict == "wrong" and result.claimed_latex and result.computed_latex:
+        return (
+            '<span class="verify-evidence">claimed, simplified: '
+            f"{_maths(result.claimed_latex, False)}; SymPy: {_maths(result.computed_latex, False)}</span>"
+        )
+    if result.verdict == "numeric" and result.points:
+        points = "".join(
+            "<li>" + html.escape(", ".join(f"{name} = {value}" for name, value in point)) + "</li>"
+            for point in result.points
+        )
+        return f'<span class="verify-evidence">compared at:</span><ul class="verify-points">{points}</ul>'
+    return ""
 
 
 def render_fence(result: FenceResult, sympy_version: str) -> str:

@@ -39,6 +39,11 @@ class PageFences:
     def bodies(self) -> list[str]:
         return [f.body for f in self.fences]
 
+    @property
+    def first_lines(self) -> list[int]:
+        """The file line of each fence's first body line (messages name definitions by file line)."""
+        return [f.line + 1 for f in self.fences]
+
 
 def page_fences(path: str, text: str) -> PageFences:
     return PageFences(path, tuple(f for f in scan_fences(text) if f.lang == "verify"))
@@ -53,7 +58,23 @@ def cache_version() -> str:
 
 
 def _claim_count(bodies: Sequence[str]) -> int:
-    return sum(1 for body in bodies for line in body.split("\n") if line.strip().startswith("\\"))
+    return sum(1 for body in bodies for line in body.split("\n") if _looks_like_claim(line))
+
+
+def _looks_like_claim(line: str) -> bool:
+    """A cheap guess used only to size chunks and to mark lines when the worker failed."""
+    source = line.strip()
+    head = source.split("=", 1)[0]
+    return (
+        bool(source)
+        and not source.startswith("%")
+        and (
+            source.startswith(("\\frac", "\\dfrac", "\\tfrac", "\\partial", "\\nabla", "{", "d", "="))
+            or "'" in head
+            or "\\prime" in head
+            or ("_" in head and "(" not in head)
+        )
+    )
 
 
 def _chunks(pages: list[PageFences], count: int) -> list[list[PageFences]]:
@@ -71,7 +92,12 @@ def _chunks(pages: list[PageFences], count: int) -> list[list[PageFences]]:
 def _run_chunk(pages: list[PageFences], settings: Settings) -> Outcome:
     claims = sum(_claim_count(p.bodies) for p in pages)
     limits = Limits(timeout_s=claims * settings.claim_timeout_s + STARTUP_MARGIN_S, memory_mb=2048)
-    payload = {"op": "check", "timeout_s": settings.claim_timeout_s, "pages": [p.bodies for p in pages]}
+    payload = {
+        "op": "check",
+        "timeout_s": settings.claim_timeout_s,
+        "pages": [p.bodies for p in pages],
+        "first_lines": [p.first_lines for p in pages],
+    }
     return run_worker(WORKER, payload, limits)
 
 
@@ -82,7 +108,7 @@ def _failed(page: PageFences, reason: str) -> list[FenceResult]:
         lines = []
         for index, raw in enumerate(fence.body.split("\n")):
             source = raw.strip()
-            if source.startswith("\\frac") or source.startswith("\\dfrac"):
+            if _looks_like_claim(raw):
                 result = ClaimResult(index, "unchecked", f"cannot check this claim: {reason}")
                 lines.append(FenceLine(index, "claim", raw, result))
             else:
@@ -112,7 +138,7 @@ def check_pages(pages: Sequence[PageFences], settings: Settings) -> dict[str, li
         if not page.fences:
             results[page.path] = []
             continue
-        key = cache.key(*page.bodies)
+        key = cache.key(*page.bodies, *map(str, page.first_lines))
         cached = cache.get(key)
         if isinstance(cached, list) and len(cached) == len(page.fences):
             results[page.path] = _decode(page, cached)
@@ -154,8 +180,9 @@ def _decode(page: PageFences, value: list[dict]) -> list[FenceResult]:
     return [relocate(fence_from_json(data), fence.line) for data, fence in zip(value, page.fences, strict=True)]
 
 
-def problems_of(path: str, fences: Sequence[FenceResult]) -> list[Problem]:
-    """Wrong claims and unreadable lines are errors; claims that could not be checked are warnings."""
+def problems_of(path: str, fences: Sequence[FenceResult], numeric_fails: bool = False) -> list[Problem]:
+    """Wrong claims and unreadable lines are errors; claims that could not be checked are warnings. A claim
+    that only agrees numerically is shown as such on the page; it is an error only with ``numeric_fails``."""
     problems = []
     for fence in fences:
         if fence.error:
@@ -165,6 +192,8 @@ def problems_of(path: str, fences: Sequence[FenceResult]) -> list[Problem]:
                 problems.append(Problem(path, item.line, item.error))
             elif item.result is not None and item.result.verdict == "wrong":
                 problems.append(Problem(path, item.line, item.result.message))
+            elif item.result is not None and item.result.verdict == "numeric" and numeric_fails:
+                problems.append(Problem(path, item.line, item.result.message + " (numeric_claims_fail is on)"))
             elif item.result is not None and item.result.verdict == "unchecked":
                 problems.append(Problem(path, item.line, item.result.message, "warning"))
     return problems

@@ -2,7 +2,7 @@
 """The claims worker process: ``python -m mathwiki.claims.worker`` run through ``mathwiki.isolation``.
 
 Payloads (JSON):
-- ``{"op": "check", "timeout_s": 5.0, "pages": [[fence body, ...], ...]}``
+- ``{"op": "check", "timeout_s": 5.0, "pages": [[fence body, ...], ...], "first_lines": [[12, ...], ...]}``
   -> ``{"pages": [[fence result as JSON, ...] or {"error": "..."}, ...]}`` (lines are body indexes)
 - ``{"op": "expected_values", "fences": [...], "name": "f", "targets": [["x"], ["x", "y"]], "points": [{...}]}``
   -> ``{"values": [[...], ...]}`` or ``{"error": "..."}``
@@ -22,9 +22,11 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
         from mathwiki.claims.model import fence_to_json
 
         pages: list[Any] = []
-        for bodies in payload["pages"]:
+        lines = payload.get("first_lines") or [None] * len(payload["pages"])
+        for bodies, first_lines in zip(payload["pages"], lines, strict=True):
             try:
-                pages.append([fence_to_json(f) for f in check_fences(list(bodies), float(payload["timeout_s"]))])
+                checked = check_fences(list(bodies), float(payload["timeout_s"]), first_lines)
+                pages.append([fence_to_json(f) for f in checked])
             except Exception as exc:  # one broken page must not take the others with it
                 pages.append({"error": f"the checker failed on this page: {type(exc).__name__}: {exc}"})
         return {"pages": pages}

@@ -45,9 +45,29 @@ FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "sinh": sympy.sinh,
     "cosh": sympy.cosh,
     "tanh": sympy.tanh,
+    "coth": sympy.coth,
+    "sech": sympy.sech,
+    "csch": sympy.csch,
+    "arcsinh": sympy.asinh,
+    "arccosh": sympy.acosh,
+    "arctanh": sympy.atanh,
+    "erf": sympy.erf,
+    "erfc": sympy.erfc,
+    "sgn": sympy.sign,
+    "sign": sympy.sign,
+    "abs": sympy.Abs,
+    "sqrt": sympy.sqrt,  # only as plain letters, sqrt(x): \sqrt is read with its own rules
 }
+# Names that are read as functions when a bracket follows them, so an undefined one is an error, never a
+# product: ``\sigma(x)`` with no definition of sigma is not sigma times x.
+FUNCTION_LIKE = frozenset({"f", "g", "h", "sigma", "phi", "psi", "Phi", "Psi", "ell"})
+# Letters a run of plain letters is checked against: every built-in function name of two letters or more.
+_WORDS = tuple(sorted(FUNCTIONS, key=len, reverse=True))
+_MATRICES = ("bmatrix", "pmatrix", "matrix", "Bmatrix")
+_GREEK_NAMES = frozenset(GREEK.values())
 _FRACS = ("frac", "dfrac", "tfrac")
-_NAMED = ("mathrm", "operatorname", "mathit", "text")
+_NAMED = ("mathrm", "operatorname", "mathit", "text", "textrm", "textit", "mathsf")
+_TRANSPARENT = ("boldsymbol", "bm")  # bold on a scalar changes nothing
 _ACCENTS = {"hat": "hat", "bar": "bar", "tilde": "tilde"}
 _TIMES = ("cdot", "times")
 _UNSUPPORTED_HINTS = {
@@ -65,12 +85,13 @@ def python_name(symbol_name: str) -> str:
 
 @dataclass(frozen=True)
 class FunctionDef:
-    """A function defined in a verify fence: ``name(params) = expr``."""
+    """A function defined in a verify fence: ``name(params) = expr`` (or ``name = expr``: ``implicit``)."""
 
     name: str
     params: tuple[sympy.Symbol, ...]
     expr: sympy.Expr
     line: int = 0
+    implicit: bool = False  # defined without an argument list: its variables are the symbols it uses
 
     def constants(self) -> list[sympy.Symbol]:
         return sorted((s for s in self.expr.free_symbols if s not in self.params), key=lambda s: s.name)
@@ -81,28 +102,93 @@ class Definition:
     name: str
     params: tuple[sympy.Symbol, ...]
     expr: sympy.Expr
+    implicit: bool = False
 
 
 @dataclass(frozen=True)
 class Claim:
+    """``d^k name / d variables = steps[0] = steps[1] ...``.
+
+    ``target`` is the expression differentiated when the claim is written in operator form
+    (``\\frac{d}{dx}(x^2 \\sin x)``) rather than about a function defined on the page; ``at`` are the
+    arguments the derivative is evaluated at (``f'(t)``, ``\\frac{df}{dx}(2)``), ``entries`` the claims of a
+    gradient or Hessian, one per entry, ``where`` names the entry (``row 1, column 2``).
+    """
+
     name: str
     variables: tuple[str, ...]  # one entry per differentiation: ("x", "x") is the second derivative in x
     partial: bool
     expr: sympy.Expr = field(compare=False)
+    steps: tuple[sympy.Expr, ...] = field(default=(), compare=False)
+    target: sympy.Expr | None = field(default=None, compare=False)
+    at: tuple[sympy.Expr, ...] | None = field(default=None, compare=False)
+    entries: tuple[Claim, ...] = field(default=(), compare=False)
+    where: str = ""
+    operator: bool = False  # written as an operator applied to an expression
+
+    @property
+    def sides(self) -> tuple[sympy.Expr, ...]:
+        return self.steps or (self.expr,)
+
+
+def _letter_runs(tokens: list[Token]) -> list[str]:
+    """For each token, the run of adjacent plain letters that starts there ("" for other tokens)."""
+    runs = [""] * len(tokens)
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
+        if t.kind != "letter":
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        joined = after is not None and after.kind == "letter" and after.col == t.col + 1
+        runs[i] = t.text + (runs[i + 1] if joined else "")
+        if len(runs[i]) > 64:
+            runs[i] = runs[i][:64]
+    return runs
+
+
+def _drop_alignment(tokens: list[Token]) -> list[Token]:
+    """``&`` outside a matrix is an alignment mark and a final ``\\\\`` ends a row of ``aligned``: both dropped."""
+    kept: list[Token] = []
+    depth = 0
+    for i, t in enumerate(tokens):
+        if t.kind == "cmd" and t.text == "begin":
+            depth += 1
+        elif t.kind == "cmd" and t.text == "end":
+            depth = max(0, depth - 1)
+        if depth == 0 and t.kind == "op" and t.text == "&":
+            continue
+        if depth == 0 and t.kind == "op" and t.text == "\\" and tokens[i + 1].kind == "end":
+            continue
+        kept.append(t)
+    return kept
 
 
 class _Parser:
-    def __init__(self, line: str, functions: Mapping[str, FunctionDef], shadowed: frozenset[str] = frozenset()):
-        self.tokens = tokenize(line)
+    def __init__(
+        self,
+        line: str,
+        functions: Mapping[str, FunctionDef],
+        shadowed: frozenset[str] = frozenset(),
+        tokens: list[Token] | None = None,
+    ):
+        self.line = line
+        self.tokens = tokens if tokens is not None else _drop_alignment(tokenize(line))
+        self.runs = _letter_runs(self.tokens)
         self.pos = 0
         self.depth = 0
         self.functions = functions
         self.shadowed = shadowed
+        self.own: FunctionDef | None = None  # the function a claim is about: its bare name is its value
+        self.bare_uses = 0  # how often the bare name of ``own`` was read (the shorthand sigma(1 - sigma))
+        self.bars = 0  # |...| groups open: inside one, '|' closes
 
     # -- token helpers -------------------------------------------------------------------------------------
     @property
     def peek(self) -> Token:
         return self.tokens[self.pos]
+
+    def ahead(self, k: int = 1) -> Token:
+        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
 
     def advance(self) -> Token:
         token = self.tokens[self.pos]
@@ -145,6 +231,12 @@ class _Parser:
         if not self.at("end"):
             raise self.fail("an operator or the end of the line")
 
+    def text_between(self, start: int, end: int) -> str:
+        """The page text of tokens ``start`` up to (not including) ``end``."""
+        first = self.tokens[start].col - 1
+        last = self.tokens[end].col - 1 if end < len(self.tokens) else len(self.line)
+        return self.line[first:last].strip()
+
     # -- expressions ---------------------------------------------------------------------------------------
     def expr(self) -> sympy.Expr:
         self.enter()
@@ -161,17 +253,21 @@ class _Parser:
         return sympy.Add(*terms)
 
     def term(self) -> sympy.Expr:
+        start = self.pos
         factors = [self.factor()]
         while True:
             t = self.peek
             if (t.kind == "cmd" and t.text in (*_TIMES, "div")) or (t.kind == "op" and t.text in "*/"):
                 self.advance()
                 divide = t.text in ("/", "div")
+                divisor_start = self.pos
                 if self.at_op("-"):
                     self.advance()
                     factor = -self.factor()
                 else:
                     factor = self.factor()
+                if divide and self.starts_factor(self.peek) and self.peek.kind != "num":
+                    self.ambiguous_division(start, divisor_start, t)
                 factors.append(self.power(factor, sympy.Integer(-1), t.col) if divide else factor)
             elif t.kind == "num":
                 raise LatexError(
@@ -185,12 +281,28 @@ class _Parser:
             else:
                 return sympy.Mul(*factors)
 
+    def ambiguous_division(self, start: int, divisor_start: int, slash: Token) -> None:
+        """``a/bc``: is c in the denominator or not? Both readings are common, so the line is refused."""
+        after = self.pos
+        save = self.pos
+        self.factor()
+        end = self.pos
+        self.pos = save
+        top = self.text_between(start, divisor_start - 1)
+        bottom = self.text_between(divisor_start, after)
+        rest = self.text_between(after, end)
+        raise LatexError(
+            f"'{top}/{bottom} {rest}' is ambiguous: it can be read as ({top}/{bottom})·{rest} or as "
+            f"{top}/({bottom}·{rest}); write \\frac{{{top}}}{{{bottom} {rest}}} or ({top}/{bottom}) {rest}",
+            slash.col,
+        )
+
     def starts_factor(self, t: Token) -> bool:
         if t.kind in ("num", "letter"):
             return True
         if t.kind == "op":
-            return t.text in "([{"
-        return t.kind == "cmd" and t.text not in (*_TIMES, "div")
+            return t.text in "([{" or (t.text == "|" and self.bars == 0)
+        return t.kind == "cmd" and t.text not in (*_TIMES, "div", "end", "over")
 
     def factor(self) -> sympy.Expr:
         base = self.atom()
@@ -199,6 +311,11 @@ class _Parser:
             base = self.power(base, self.single("'^'"), col)
             if self.at_op("^"):
                 raise LatexError("double superscript: put braces around the base, like {x^2}^3", self.peek.col)
+        if self.at_op("'"):
+            raise LatexError(
+                "a prime (') on the right side is not supported: write the derivative out, or claim it on its own line",
+                self.peek.col,
+            )
         return base
 
     def factor_run(self) -> sympy.Expr:
@@ -210,10 +327,12 @@ class _Parser:
         factors = [self.factor()]
         while True:
             t = self.peek
-            if t.kind == "num" or not self.starts_factor(t) or (t.kind == "op" and t.text in "(["):
+            if t.kind == "num" or not self.starts_factor(t) or (t.kind == "op" and t.text in "([|"):
                 break  # \tanh z (1 - z) is tanh(z)(1 - z)
-            if t.kind == "cmd" and (t.text in FUNCTIONS or t.text in _FRACS):
+            if t.kind == "cmd" and (t.text in FUNCTIONS or t.text in _FRACS or t.text in _NAMED):
                 break
+            if t.kind == "letter" and any(w in self.runs[self.pos] for w in _WORDS if len(w) > 1):
+                break  # \sin x log x: the run starting at log is read (or refused) on its own
             factors.append(self.factor())
         result = sympy.Mul(*factors)
         return -result if negative else result
@@ -241,7 +360,10 @@ class _Parser:
             result = self.group("{", "}")
         elif t.kind == "num":
             result = sympy.Integer(int(self.take_digit().text))
-        elif t.kind in ("letter", "cmd") and not (t.kind == "cmd" and t.text in (*_TIMES, *FUNCTIONS)):
+        elif t.kind == "letter":
+            self.advance()  # one letter, as TeX reads x^ab: x^a b
+            result = self.resolve(self.subscripted(t.text), t)
+        elif t.kind == "cmd" and (t.text == "sqrt" or t.text not in (*_TIMES, *FUNCTIONS)):
             result = self.atom()
         else:
             raise self.fail(f"'{{' or a single character after {after}")
@@ -273,11 +395,24 @@ class _Parser:
             if t.text == "[":
                 return self.group("[", "]")
             if t.text == "{":
+                run = self.runs[self.pos + 1] if self.ahead().kind == "letter" else ""
+                if run in FUNCTIONS and self.ahead(len(run) + 1).text == "}":  # {\rm sech}^2 x
+                    for _ in range(len(run) + 2):
+                        self.advance()
+                    return self.apply_builtin(run, t)
+                if self.ahead().kind == "cmd" and self.ahead().text == "over":
+                    raise LatexError("'\\over' is supported only in a claim's head, like {d \\over dx} f(x)", t.col)
                 return self.group("{", "}")
+            if t.text == "|" and self.bars == 0:
+                self.advance()
+                self.bars += 1
+                inner = self.expr()
+                self.bars -= 1
+                self.expect_op("|", " to close the '|'")
+                return sympy.Abs(inner)
             raise self.fail("a number, a letter, a command or '('")
         if t.kind == "letter":
-            self.advance()
-            return self.resolve(self.subscripted(t.text), t)
+            return self.letters(t)
         if t.kind != "cmd":
             raise self.fail("a number, a letter, a command or '('")
         name = t.text
@@ -289,6 +424,7 @@ class _Parser:
             return self.resolve(self.subscripted(GREEK[name]), t)
         if name in _FRACS:
             self.advance()
+            self.refuse_derivative(t)
             numerator = self.single(f"'\\{name}'")
             denominator = self.single(f"the numerator of '\\{name}'")
             return sympy.Mul(numerator, self.power(denominator, sympy.Integer(-1), t.col))
@@ -305,9 +441,14 @@ class _Parser:
         if name in _NAMED:
             self.advance()
             word = self.braced_word(name)
+            if word in FUNCTIONS:
+                return self.apply_builtin(word, t)
             if len(word) == 1:
                 return self.resolve(self.subscripted(word), t)
             return self.resolve(self.subscripted(word), t, named=True)
+        if name in _TRANSPARENT:
+            self.advance()
+            return self.single(f"'\\{name}'")
         if name in _ACCENTS:
             self.advance()
             word = self.braced_word(name) if self.at_op("{") else self.advance().text
@@ -319,6 +460,59 @@ class _Parser:
         if name in (*_TIMES, "div"):
             raise self.fail("a factor")
         raise LatexError(f"unsupported command '\\{name}'", t.col)
+
+    def refuse_derivative(self, frac: Token) -> None:
+        """``\\frac{dy}{dx}`` inside an expression is a derivative, not d times y over d times x."""
+        if not self.at_op("{"):
+            return
+        first = self.ahead()
+        depth, k = 0, 0
+        while True:  # the token after the numerator's closing brace
+            token = self.ahead(k)
+            if token.kind == "end":
+                return
+            if token.kind == "op" and token.text == "{":
+                depth += 1
+            elif token.kind == "op" and token.text == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        opener, second = self.ahead(k + 1), self.ahead(k + 2)
+        is_d = (first.kind == "letter" and first.text == "d") or (first.kind == "cmd" and first.text == "partial")
+        is_dx = (second.kind == "letter" and second.text == "d") or (second.kind == "cmd" and second.text == "partial")
+        if is_d and opener.kind == "op" and opener.text == "{" and is_dx:
+            raise LatexError(
+                "a derivative inside an expression is not supported: claim it on its own line",
+                frac.col,
+            )
+
+    def letters(self, t: Token) -> sympy.Expr:
+        """A run of plain letters: a function name (log, sin, LSE) is that function, never a product of letters."""
+        run = self.runs[self.pos]
+        defined = run in self.functions and run not in self.shadowed
+        if len(run) > 1 and (run in FUNCTIONS or defined):
+            for _ in run:
+                self.advance()
+            if run in FUNCTIONS:
+                return self.apply_builtin(run, t)
+            return self.resolve(self.subscripted(run), t, named=True)
+        if len(run) > 1:
+            words = [w for w in (*_WORDS, *(n for n in self.functions if len(n) > 1)) if len(w) > 1 and w in run]
+            if words:
+                word = words[0]
+                at = run.index(word)
+                reading = "·".join(run)
+                other = " ".join(
+                    part for part in ("·".join(run[:at]), f"\\{word}", "·".join(run[at + len(word) :])) if part
+                )
+                raise LatexError(
+                    f"'{run}' is ambiguous: it reads as the product {reading} or as {other}; write \\{word} "
+                    f"with its argument (like \\{word}(x)), or put \\cdot between the letters",
+                    t.col,
+                )
+        self.advance()
+        return self.resolve(self.subscripted(t.text), t)
 
     def braced_word(self, command: str) -> str:
         self.expect_op("{", f" after '\\{command}'")
@@ -366,17 +560,39 @@ class _Parser:
         if name == "e":
             return sympy.E
         if name in self.functions and name not in self.shadowed:
-            if self.at_op("(", "["):
-                return self.apply_defined(self.functions[name], token)
             definition = self.functions[name]
+            if self.at_op("(", "["):
+                if definition is self.own and len(definition.params) == 1:
+                    before = self.bare_uses
+                    save = self.pos
+                    args = self.arguments()
+                    if self.bare_uses > before:  # sigma(1 - sigma): the value times a bracket
+                        return sympy.Mul(definition.expr, args[0]) if len(args) == 1 else self._arity(definition, token)
+                    self.pos = save
+                return self.apply_defined(definition, token)
+            if definition.implicit:
+                return definition.expr
+            if definition is self.own:
+                self.bare_uses += 1
+                return definition.expr
             raise LatexError(
                 f"'{name}' is a function defined on line {definition.line}: write it with its arguments, "
                 f"like {name}({', '.join(p.name for p in definition.params)})",
                 token.col,
             )
-        if named and self.at_op("("):
-            raise LatexError(f"unknown function '{name}' (define it first in a verify fence)", token.col)
+        base = name.split("_")[0]
+        multi_letter = len(base) > 1 and base not in _GREEK_NAMES
+        if self.at_op("(") and (named or base in FUNCTION_LIKE or multi_letter) and not name.endswith("_hat"):
+            shown = "\\" + name if base in GREEK else name
+            raise LatexError(
+                f"unknown function '{shown}': it is applied to a bracket but not defined on this page; define it "
+                f"first (like {shown}(x) = ...), or write {shown} \\cdot (...) if you mean a product",
+                token.col,
+            )
         return sympy.Symbol(name)
+
+    def _arity(self, definition: FunctionDef, token: Token) -> sympy.Expr:
+        raise LatexError(f"'{definition.name}' takes {len(definition.params)} argument(s)", token.col)
 
     def arguments(self) -> list[sympy.Expr]:
         closer = ")" if self.advance().text == "(" else "]"
@@ -418,6 +634,8 @@ class _Parser:
             arg = self.group(self.peek.text, closer)
         elif self.at_op("{"):
             arg = self.group("{", "}")
+        elif self.at_op("|") and self.bars == 0:
+            arg = self.factor()
         elif self.at("end") or (self.peek.kind == "op" and self.peek.text not in "-"):
             raise self.fail(f"an argument for '\\{name}'")
         else:
@@ -430,28 +648,39 @@ class _Parser:
         return result
 
     # -- heads of lines ------------------------------------------------------------------------------------
-    def name(self, what: str) -> str:
-        """A function or variable name: a letter, a Greek letter or ``\\mathrm{LSE}``, maybe subscripted."""
+    def base_name(self, what: str) -> str:
+        """A name without its subscript: a letter (or a run of them), a Greek letter, ``\\mathrm{LSE}``."""
         t = self.peek
         if t.kind == "letter":
+            run = self.runs[self.pos]
+            if len(run) > 1 and (run in self.functions or self.ahead(len(run)).text in ("(", "=", "_")):
+                if run in FUNCTIONS:
+                    raise LatexError(f"'{run}' is a built-in function and cannot be defined again", t.col)
+                for _ in run:
+                    self.advance()
+                return run
             self.advance()
-            base = t.text
-        elif t.kind == "cmd" and t.text in GREEK and t.text != "pi":
+            return t.text
+        if t.kind == "cmd" and t.text in GREEK and t.text != "pi":
             self.advance()
-            base = GREEK[t.text]
-        elif t.kind == "cmd" and t.text in _NAMED:
+            return GREEK[t.text]
+        if t.kind == "cmd" and t.text in _NAMED:
             self.advance()
-            base = self.braced_word(t.text)
-        elif t.kind == "cmd" and t.text in _ACCENTS:
+            word = self.braced_word(t.text)
+            if word in FUNCTIONS:
+                raise LatexError(f"'{word}' is a built-in function and cannot be defined again", t.col)
+            return word
+        if t.kind == "cmd" and t.text in _ACCENTS:
             self.advance()
-            base = f"{self.braced_word(t.text) if self.at_op('{') else self.advance().text}_{_ACCENTS[t.text]}"
-        else:
-            raise self.fail(what)
-        return self.subscripted(base)
+            return f"{self.braced_word(t.text) if self.at_op('{') else self.advance().text}_{_ACCENTS[t.text]}"
+        raise self.fail(what)
 
-    def definition(self) -> Definition:
-        name = self.name("a function name (like f, L, \\sigma or \\mathrm{LSE})")
-        self.expect_op("(", f" after the function name '{name}' (a definition looks like f(x, y) = ...)")
+    def name(self, what: str) -> str:
+        """A function or variable name: a letter, a Greek letter or ``\\mathrm{LSE}``, maybe subscripted."""
+        return self.subscripted(self.base_name(what))
+
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        self.expect_op("(")
         params: list[sympy.Symbol] = []
         while True:
             t = self.peek
@@ -465,12 +694,27 @@ class _Parser:
                 self.advance()
                 continue
             self.expect_op(")", " or ',' after a variable")
-            break
+            return tuple(params)
+
+    def definition(self) -> Definition:
+        name = self.name("a function name (like f, L, \\sigma or \\mathrm{LSE})")
+        if name == "e":
+            raise LatexError("'e' is Euler's number and cannot be defined", 1)
+        if self.at_op("="):  # y = x^2 + 1: the variables are the symbols it uses
+            self.advance()
+            self.shadowed = frozenset({name})
+            expr = self.expr()
+            self.finish()
+            params = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+            return Definition(name, params, expr, implicit=True)  # type: ignore[arg-type]
+        if not self.at_op("("):
+            raise self.fail(f"'(' or '=' after the name '{name}' (a definition looks like f(x, y) = ...)")
+        params = self.parameters()
         self.expect_op("=", " after the definition's left side")
         self.shadowed = frozenset(p.name for p in params)
         expr = self.expr()
         self.finish()
-        return Definition(name, tuple(params), expr)
+        return Definition(name, params, expr)
 
     def differential(self, partial: bool) -> bool:
         """Consume ``\\partial`` or ``d`` / ``\\mathrm{d}``; report whether one was there."""
@@ -483,7 +727,7 @@ class _Parser:
         if t.kind == "letter" and t.text == "d":
             self.advance()
             return True
-        if t.kind == "cmd" and t.text in _NAMED and self.tokens[self.pos + 1].text == "{":
+        if t.kind == "cmd" and t.text in _NAMED and self.ahead().text == "{":
             save = self.pos
             self.advance()
             if self.braced_word(t.text) == "d":
@@ -501,31 +745,15 @@ class _Parser:
             raise LatexError("the order of a derivative must be 1, 2 or 3", t.col)
         return int(value)
 
-    def claim_head(self) -> tuple[str, tuple[str, ...], bool]:
-        self.advance()  # \frac
-        self.expect_op("{", " after '\\frac' (a claim starts like \\frac{\\partial f}{\\partial x} = ...)")
-        partial = self.at("cmd", "partial")
-        if not self.differential(partial):
-            raise self.fail("'\\partial' or 'd' at the start of the derivative (like \\frac{\\partial f}{\\partial x})")
-        order = self.order()
-        name = self.name("the name of the function being differentiated")
-        self.expect_op("}", " after the function name in the derivative's numerator")
-        self.expect_op("{", " for the derivative's denominator")
-        variables: list[str] = []
-        while not self.at_op("}"):
-            symbol = "'\\partial'" if partial else "'d'"
-            if not self.differential(partial):
-                raise self.fail(f"{symbol} before each variable in the denominator")
-            variable = self.name("a variable name")
-            variables.extend([variable] * self.order())
-        self.advance()
-        if len(variables) != order:
-            raise LatexError(
-                f"the numerator says order {order} but the denominator has {len(variables)} variable(s)",
-                self.peek.col,
-            )
+    def sides(self) -> tuple[sympy.Expr, ...]:
+        """``= a = b = c``: every right side of a chain, each checked."""
         self.expect_op("=", " after the derivative")
-        return name, tuple(variables), partial
+        sides = [self.expr()]
+        while self.at_op("="):
+            self.advance()
+            sides.append(self.expr())
+        self.finish()
+        return tuple(sides)
 
 
 def _number(text: str) -> sympy.Rational:
@@ -548,21 +776,30 @@ def parse_expression(text: str, functions: Mapping[str, FunctionDef] | None = No
     return expr
 
 
-def parse_line(line: str, functions: Mapping[str, FunctionDef] | None = None) -> Definition | Claim:
-    """A definition ``f(x, y) = ...`` or a claim ``\\frac{\\partial f}{\\partial x} = ...``.
+def parse_line(
+    line: str, functions: Mapping[str, FunctionDef] | None = None, previous: Claim | None = None
+) -> Definition | Claim:
+    """A definition ``f(x, y) = ...`` or a claim (``\\frac{\\partial f}{\\partial x} = ...``, ``f'(x) = ...``,
+    ``f_x = ...``, ``\\partial_x f = ...``, ``dy/dx = ...``, ``\\nabla f = (...)``, operator forms).
 
     ``functions`` are the definitions made earlier on the page; a claim's right side may apply them.
+    ``previous`` is the claim of the line before: a line starting with ``=`` continues its chain.
     Raises ``LatexError`` with the column of the problem.
     """
-    functions = functions or {}
-    parser = _Parser(line, functions)
-    if parser.at("cmd") and parser.peek.text in _FRACS:
-        name, variables, partial = parser.claim_head()
-        if name in functions:
-            parser.shadowed = frozenset(p.name for p in functions[name].params)
-        expr = parser.expr()
-        parser.finish()
-        return Claim(name, variables, partial, expr)
-    if parser.at("end"):
-        raise LatexError("empty line")
-    return parser.definition()
+    from mathwiki.latex.heads import read_line
+
+    return read_line(_Parser(_tidy(line), functions or {}), previous)
+
+
+def _tidy(line: str) -> str:
+    """Presentation around a line that changes nothing: a final '.' or ',', ``\\begin{aligned}`` and its end."""
+    text = line.strip()
+    for opener in ("\\begin{aligned}", "\\begin{align*}", "\\begin{align}", "\\begin{split}"):
+        if text.startswith(opener):
+            text = " " * len(opener) + text[len(opener) :]  # spaces keep the columns of the rest
+    for closer in ("\\end{aligned}", "\\end{align*}", "\\end{align}", "\\end{split}"):
+        if text.endswith(closer):
+            text = text[: -len(closer)].strip()
+    while text.endswith((".", ",")):
+        text = text[:-1].rstrip()
+    return text

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 MAX_LINE_CHARS = 2000
 MAX_TOKENS = 1200
 
-_OPERATORS = set("+-*/^_()[]{}=,")
+_OPERATORS = set("+-*/^_()[]{}=,'|&")
 # Spacing and sizing commands change only the look of a formula: dropped here.
 _SPACING = {",", ";", ":", "!", ">", " ", "quad", "qquad", "left", "right", "big", "Big", "bigg", "Bigg"}
 _SPACING |= {s + side for s in ("big", "Big", "bigg", "Bigg") for side in ("l", "r", "m")}
-_SPACING |= {"displaystyle", "textstyle"}
+_SPACING |= {"displaystyle", "textstyle", "scriptstyle", "rm", "bf", "it", "mathstrut", "limits", "nolimits"}
+# Commands whose one braced argument is presentation only: ``\hspace{1em}``, ``\color{red}``.
+_SKIP_ARGUMENT = {"hspace", "vspace", "color", "label", "tag", "phantom", "hphantom", "vphantom"}
+_BAR = {"vert", "lvert", "rvert", "mid"}  # |x| written with commands
 
 
 class LatexError(ValueError):
@@ -81,6 +84,16 @@ def tokenize(line: str) -> list[Token]:
             i = j
             if name in ("{", "}"):
                 tokens.append(Token("op", "(" if name == "{" else ")", col))
+            elif name == "\\":
+                tokens.append(Token("op", "\\", col))  # a line break: only rows of a matrix use it
+            elif name == "|":
+                raise LatexError(
+                    "norms ('\\|') are not supported: write the components, like \\sqrt{x_1^2 + x_2^2}", col
+                )
+            elif name in _BAR:
+                tokens.append(Token("op", "|", col))
+            elif name in _SKIP_ARGUMENT:
+                i = _skip_braced(line, i, name, col)
             elif name in _SPACING:
                 if name in ("left", "right") and i < n and line[i] == ".":
                     i += 1  # \left. is an invisible delimiter
@@ -97,3 +110,15 @@ def tokenize(line: str) -> list[Token]:
             raise LatexError(f"formula too long (more than {MAX_TOKENS} symbols)", col)
     tokens.append(Token("end", "", n + 1))
     return tokens
+
+
+def _skip_braced(line: str, i: int, name: str, col: int) -> int:
+    """The index after the braced argument of a presentation command (``\\hspace{1em}``), which is dropped."""
+    while i < len(line) and line[i] in " \t":
+        i += 1
+    if i >= len(line) or line[i] != "{":
+        raise LatexError(f"expected '{{' after '\\{name}'", col)
+    close = line.find("}", i)
+    if close < 0 or "{" in line[i + 1 : close]:
+        raise LatexError(f"expected a simple '{{...}}' after '\\{name}'", col)
+    return close + 1

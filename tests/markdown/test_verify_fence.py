@@ -46,7 +46,7 @@ def test_marks_and_mathml(checked: dict[str, FenceResult]) -> None:
     assert html.count('class="verify-mark verify-verified"') == 1
     assert html.count('class="verify-mark verify-wrong"') == 1
     assert html.count('class="verify-mark verify-unchecked"') == 1
-    assert 'aria-label="∂f/∂x: verified by SymPy"' in html
+    assert 'aria-label="∂f/∂x: proved by SymPy"' in html
     assert "<math" in html and "<mfrac>" in html
     assert "<details" in html and "checked with SymPy 1.14.0" in html
     assert "wrong derivative: claimed ∂f/∂y = x^2 + 2" in html  # the message is visible in the page

@@ -20,11 +20,18 @@ def test_later_fences_see_earlier_definitions() -> None:
     assert _verdicts(first, second) == [[], ["verified"]]
 
 
-def test_redefinition_replaces_the_earlier_one() -> None:
-    assert _verdicts(r"f(x) = x^2" "\n" r"\frac{df}{dx} = 2x", r"f(x) = x^3" "\n" r"\frac{df}{dx} = 3x^2") == [
-        ["verified"],
-        ["verified"],
+def test_a_second_definition_of_a_name_is_an_error_not_a_silent_replacement() -> None:
+    known: dict = {}
+    parse_fence(r"f(x) = x^2", 3, known)
+    items, problems = parse_fence(r"f(x) = x^3" "\n" r"\frac{df}{dx} = 2x", 10, known)
+    assert problems == [
+        (
+            10,
+            "'f' is already defined on line 3: a second definition would silently change every line after it; "
+            "give this one another name",
+        )
     ]
+    assert known["f"].expr == parse_fence("f(x) = x^2", 0, {})[0][0].function.expr  # type: ignore[union-attr]
 
 
 def test_unchecked_reasons() -> None:
@@ -37,8 +44,8 @@ def test_unchecked_reasons() -> None:
 
 def test_parse_errors_name_line_and_column() -> None:
     known: dict = {}
-    items, problems = parse_fence("f(x) = x^2\n  \\frac{df}{dx} = 2x.", 7, known)
-    assert problems == [(8, "cannot read this line: unexpected character '.' (column 21)")]
+    items, problems = parse_fence("f(x) = x^2\n  \\frac{df}{dx} = 2x;", 7, known)
+    assert problems == [(8, "cannot read this line: unexpected character ';' (column 21)")]
     assert "f" in known and items[0].kind == "definition"
 
 
@@ -49,7 +56,7 @@ def test_comments_and_blank_lines_are_ignored() -> None:
 def test_constant_offset_too_small_for_numbers_is_still_wrong() -> None:
     [fence] = check_fences([r"f(x) = e^x" "\n" r"\frac{df}{dx} = e^x + 10^{-90}"], 5)
     [claim] = fence.claims()
-    assert claim.verdict == "wrong" and "everywhere else" in claim.message
+    assert claim.verdict == "wrong" and "differ everywhere" in claim.message
 
 
 def test_numbers_decide_when_algebra_cannot() -> None:
