@@ -511,6 +511,13 @@ class _Parser:
                     f"with its argument (like \\{word}(x)), or put \\cdot between the letters",
                     t.col,
                 )
+        after = self.ahead(len(run))
+        if len(run) >= 3 and after.kind == "op" and after.text == "(" and after.col == t.col + len(run):
+            raise LatexError(
+                f"'{run}(' is ambiguous: it reads as the product {'·'.join(run)}·(...) or as a function named "
+                f"{run} that is not defined on this page; define it first, or put \\cdot between the letters",
+                t.col,
+            )
         self.advance()
         return self.resolve(self.subscripted(t.text), t)
 
