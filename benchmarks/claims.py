@@ -104,7 +104,9 @@ def main() -> None:
         f"{counts['numeric']} numeric only, {counts['wrong']} wrong, {counts['unchecked']} unchecked, "
         f"{counts['unread']} unread"
     )
-    print(f"cold: {cold_s:.2f} s = {total / cold_s:.0f} claims/s = {total / cold_s / args.workers:.0f} claims/s per core")
+    print(
+        f"cold: {cold_s:.2f} s = {total / cold_s:.0f} claims/s = {total / cold_s / args.workers:.0f} claims/s per core"
+    )
     print(f"warm: {warm_s:.3f} s = {total / warm_s:.0f} claims/s")
     print(f"warm is {cold_s / warm_s:.0f}x faster than cold")
 

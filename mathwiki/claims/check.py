@@ -484,7 +484,7 @@ class _Subject:
 
 def _subject(item: ParsedLine, claim: Claim, tag: str) -> _Subject | ClaimResult:
     """What the claim differentiates and in which variables, with every symbol taken real; or why not."""
-    function = item.function
+    function = claim.function or item.function
     if claim.target is not None:
         expr, params = claim.target, tuple(sympy.Symbol(v) for v in dict.fromkeys(claim.variables))
     elif function is None:
@@ -510,7 +510,9 @@ def _subject(item: ParsedLine, claim: Claim, tag: str) -> _Subject | ClaimResult
     everything = set(expr.free_symbols) | set(params) | {sympy.Symbol(v) for v in claim.variables}
     for side in claim.sides:
         everything |= side.free_symbols
-    at = dict(zip(params, claim.at, strict=True)) if claim.at is not None and function is not None else None
+    at = None
+    if claim.at is not None and function is not None and claim.target is None:
+        at = dict(zip(params, claim.at, strict=True))
     for value in (at or {}).values():
         everything |= value.free_symbols
     real = {s: sympy.Symbol(s.name, real=True) for s in everything}
@@ -573,13 +575,18 @@ def _check_entries(item: ParsedLine, claim: Claim, timeout_s: float) -> ClaimRes
     """A gradient or Hessian: every entry is a claim of its own; the verdict is the worst, naming the entry."""
     results = []
     for entry in claim.entries:
-        result = check_claim(replace(item, claim=entry, source=f"= {sympy.latex(entry.expr)}"), timeout_s)
+        source = item.source if claim.group else f"= {sympy.latex(entry.expr)}"
+        if claim.group:
+            source = "= " + " = ".join(sympy.latex(side) for side in entry.sides)
+        result = check_claim(replace(item, claim=entry, source=source), timeout_s)
         if result.verdict != "verified":
             result = replace(result, message=f"{entry.where}: {result.message}")
         results.append(result)
     worst = _worst(results)
-    d = "∇²" if len(claim.entries[0].variables) == 2 else "∇"
-    tag = f"{d}{pretty(claim.name)}"
+    if claim.group:
+        tag = "; ".join(r.label for r in results)
+    else:
+        tag = ("∇²" if len(claim.entries[0].variables) == 2 else "∇") + pretty(claim.name)
     if worst.verdict == "verified":
         return replace(worst, message=f"{tag} verified ({len(results)} entries)", label=tag)
     return replace(worst, label=tag)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from mathwiki.latex.tokens import LatexError
+from mathwiki.latex.tokens import LatexError, Token
 
 if TYPE_CHECKING:
     from mathwiki.latex.parser import Claim, Definition, FunctionDef, _Parser
@@ -32,13 +32,61 @@ def read_line(p: _Parser, previous: Claim | None) -> Definition | Claim:
         raise LatexError("empty line")
     if p.at_op("="):
         return _continuation(p, previous)
-    for head in (_frac, _over, _slash, _partial_subscript, _nabla, _prime, _subscript):
+    parts = _top_level_parts(p)
+    if parts is not None:
+        return _several(p, parts)
+    for head in (_frac, _over, _slash, _partial_subscript, _nabla, _prime, _prime_of_expression, _subscript):
         save = p.pos
         claim = head(p)
         if claim is not None:
             return claim
         p.pos = save
     return p.definition()
+
+
+def _top_level_parts(p: _Parser) -> list[list[Token]] | None:
+    """``\\frac{d}{dx}\\sin x = \\cos x, \\quad \\frac{d}{dx}\\cos x = -\\sin x``: claims separated by commas
+    outside any bracket, each with its own '='. None when the line is one statement."""
+    depth, env = 0, 0
+    parts: list[list[Token]] = [[]]
+    equals = [0]
+    for t in p.tokens[:-1]:
+        if t.kind == "op" and t.text in "([{":
+            depth += 1
+        elif t.kind == "op" and t.text in ")]}":
+            depth -= 1
+        elif t.kind == "cmd" and t.text == "begin":
+            env += 1
+        elif t.kind == "cmd" and t.text == "end":
+            env -= 1
+        if depth == 0 and env == 0 and t.kind == "op" and t.text == ",":
+            parts.append([])
+            equals.append(0)
+            continue
+        if depth == 0 and t.kind == "op" and t.text == "=":
+            equals[-1] += 1
+        parts[-1].append(t)
+    if len(parts) < 2 or any(count == 0 for count in equals) or any(not part for part in parts):
+        return None
+    return parts
+
+
+def _several(p: _Parser, parts: list[list[Token]]) -> Claim:
+    from mathwiki.latex.parser import Definition as DefinitionClass
+    from mathwiki.latex.parser import _Parser as ParserClass
+
+    claims: list[Claim] = []
+    for number, part in enumerate(parts):
+        end = Token("end", "", part[-1].col + len(part[-1].text) + 1)
+        sub = ParserClass(p.line, p.functions, tokens=[*part, end])
+        node = read_line(sub, None)
+        if isinstance(node, DefinitionClass):
+            raise LatexError("one definition per line: put each on its own line", part[0].col)
+        if node.entries:
+            raise LatexError("a gradient or Hessian must be alone on its line", part[0].col)
+        claims.append(replace(node, where=f"claim {number + 1}"))
+    first = claims[0]
+    return replace(first, entries=tuple(claims), group=True)
 
 
 def _claim_class() -> type[Claim]:
@@ -73,7 +121,7 @@ def _named(p: _Parser, name: str, variables: tuple[str, ...], partial: bool, at:
     point = _point(at, params, name, p)
     p.own = function
     sides = p.sides()
-    return _claim_class()(name, variables, partial, sides[0], sides, at=point)
+    return _claim_class()(name, variables, partial, sides[0], sides, at=point, function=function)
 
 
 def _point(at: list | None, params: tuple, name: str, p: _Parser) -> tuple[sympy.Expr, ...] | None:
@@ -284,15 +332,17 @@ def _nabla(p: _Parser) -> Claim | None:
         for i, row in enumerate(rows):
             for j, entry in enumerate(row):
                 where = f"row {i + 1}, column {j + 1}"
-                entries.append(make(name, (params[i].name, params[j].name), True, entry, (entry,), where=where))
+                variables = (params[i].name, params[j].name)
+                entries.append(make(name, variables, True, entry, (entry,), where=where, function=function))
     else:
         flat = [e for r in rows for e in r] if (len(rows) == 1 or all(len(r) == 1 for r in rows)) else None
         if flat is None or len(flat) != n:
             raise LatexError(f"the gradient of {name} has {n} entries, one per variable; found {_shape(rows)}", col)
         for i, entry in enumerate(flat):
-            entries.append(make(name, (params[i].name,), True, entry, (entry,), where=f"entry {i + 1}"))
+            where = f"entry {i + 1}"
+            entries.append(make(name, (params[i].name,), True, entry, (entry,), where=where, function=function))
     first = entries[0]
-    return make(name, first.variables, True, first.expr, (first.expr,), entries=tuple(entries))
+    return make(name, first.variables, True, first.expr, (first.expr,), entries=tuple(entries), function=function)
 
 
 def _shape(rows: list[list[sympy.Expr]]) -> str:
@@ -375,6 +425,37 @@ def _prime(p: _Parser) -> Claim | None:
             t.col,
         )
     return _named(p, name, (function.params[0].name,) * order, False)
+
+
+def _prime_of_expression(p: _Parser) -> Claim | None:
+    """``(\\sin x)' = \\cos x``: the derivative of a bracketed expression in its one variable."""
+    if not p.at_op("(", "["):
+        return None
+    t = p.peek
+    closer = ")" if t.text == "(" else "]"
+    try:
+        target = p.group(t.text, closer)
+    except LatexError:
+        return None
+    order = 0
+    while p.at_op("'"):
+        p.advance()
+        order += 1
+    if order == 0:
+        return None
+    if order > 3:
+        raise LatexError("the order of a derivative must be 1, 2 or 3", t.col)
+    symbols = sorted(target.free_symbols, key=lambda s: s.name)
+    text = p.line[: p.peek.col - 1].strip().rstrip("'")
+    if len(symbols) != 1:
+        names = ", ".join(s.name for s in symbols) or "none"
+        raise LatexError(
+            f"a prime on an expression with the variables {names} is ambiguous: write \\frac{{d}}{{dx}}(...) "
+            "naming the variable",
+            t.col,
+        )
+    sides = p.sides()
+    return _claim_class()(text, (symbols[0].name,) * order, False, sides[0], sides, target=target, operator=True)
 
 
 def _subscript(p: _Parser) -> Claim | None:

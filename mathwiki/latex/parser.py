@@ -19,6 +19,7 @@ MAX_DEPTH = 100  # nesting counter; every bracket level costs two, so about 50 l
 MAX_EXPONENT = 1000  # largest number allowed as an exponent
 MAX_NUMBER_IN_EXPONENT = 10**6  # largest number inside a symbolic exponent
 MAX_DIGITS = 5000  # largest integer a numeric power may produce
+MAX_SUM_TERMS = 50  # terms an expanded \\sum may have
 
 GREEK = {
     name: name
@@ -71,7 +72,6 @@ _TRANSPARENT = ("boldsymbol", "bm")  # bold on a scalar changes nothing
 _ACCENTS = {"hat": "hat", "bar": "bar", "tilde": "tilde"}
 _TIMES = ("cdot", "times")
 _UNSUPPORTED_HINTS = {
-    "sum": "sums (\\sum) are not supported in verify fences: write small explicit cases",
     "prod": "products (\\prod) are not supported in verify fences: write small explicit cases",
     "mathbf": "vectors (\\mathbf) are not supported in verify fences: write the components as w_1, w_2",
     "partial": "'\\partial' belongs only on the left side of a claim",
@@ -125,6 +125,8 @@ class Claim:
     entries: tuple[Claim, ...] = field(default=(), compare=False)
     where: str = ""
     operator: bool = False  # written as an operator applied to an expression
+    function: FunctionDef | None = field(default=None, compare=False)  # the defined function it is about
+    group: bool = False  # several claims on one line, separated by commas: ``entries``
 
     @property
     def sides(self) -> tuple[sympy.Expr, ...]:
@@ -438,11 +440,19 @@ class _Parser:
         if name in FUNCTIONS:
             self.advance()
             return self.apply_builtin(name, t)
+        if name == "sum":
+            return self.finite_sum(t)
         if name in _NAMED:
             self.advance()
             word = self.braced_word(name)
             if word in FUNCTIONS:
                 return self.apply_builtin(word, t)
+            if name.startswith("text") and len(word) > 1 and word not in self.functions:
+                raise LatexError(
+                    f"text inside a formula ('\\{name}{{{word}}}') cannot be checked: put each claim on its own "
+                    "line, or write a name with \\mathrm{...}",
+                    t.col,
+                )
             if len(word) == 1:
                 return self.resolve(self.subscripted(word), t)
             return self.resolve(self.subscripted(word), t, named=True)
@@ -460,6 +470,28 @@ class _Parser:
         if name in (*_TIMES, "div"):
             raise self.fail("a factor")
         raise LatexError(f"unsupported command '\\{name}'", t.col)
+
+    def finite_sum(self, t: Token) -> sympy.Expr:
+        """``\\sum_{i=1}^{3} x_i^2``: a sum with numeric bounds, expanded (x_i becomes x_1, x_2, x_3)."""
+        self.advance()
+        hint = "sums need numeric bounds, like \\sum_{i=1}^{3} x_i: write the terms out otherwise"
+        if not self.at_op("_") or self.ahead().text != "{":
+            raise LatexError(hint, t.col)
+        self.advance()
+        self.advance()
+        index = self.advance()
+        if index.kind != "letter" or not self.at_op("="):
+            raise LatexError(hint, t.col)
+        self.advance()
+        low = self.expr()
+        self.expect_op("}", " to close the sum's lower bound")
+        self.expect_op("^", " for the sum's upper bound")
+        high = self.single("'\\sum^'")
+        if not (low.is_Integer and high.is_Integer) or not 0 <= int(high) - int(low) < MAX_SUM_TERMS:
+            raise LatexError(hint + f" (at most {MAX_SUM_TERMS} terms)", t.col)
+        body = self.term()
+        terms = [_substitute_index(body, index.text, k) for k in range(int(low), int(high) + 1)]
+        return sympy.Add(*terms)
 
     def refuse_derivative(self, frac: Token) -> None:
         """``\\frac{dy}{dx}`` inside an expression is a derivative, not d times y over d times x."""
@@ -761,6 +793,20 @@ class _Parser:
             sides.append(self.expr())
         self.finish()
         return tuple(sides)
+
+
+def _substitute_index(expr: sympy.Expr, index: str, value: int) -> sympy.Expr:
+    """``x_i`` -> ``x_2``, ``w_{ij}`` -> ``w_2j`` and ``i`` -> 2 in one term of an expanded sum."""
+    mapping: dict[sympy.Symbol, sympy.Expr] = {}
+    for symbol in expr.free_symbols:
+        name = symbol.name
+        if name == index:
+            mapping[symbol] = sympy.Integer(value)
+            continue
+        base, _, sub = name.partition("_")
+        if sub == index or (len(sub) <= 3 and sub.isalnum() and index in sub and sub not in _GREEK_NAMES):
+            mapping[symbol] = sympy.Symbol(f"{base}_{sub.replace(index, str(value))}")
+    return expr.xreplace(mapping)
 
 
 def _number(text: str) -> sympy.Rational:
