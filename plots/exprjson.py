@@ -11,30 +11,9 @@ from typing import Any
 
 import sympy
 
-_FUNCTIONS: dict[str, Any] = {
-    "Add": sympy.Add,
-    "Mul": sympy.Mul,
-    "Pow": sympy.Pow,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "cot": sympy.cot,
-    "sec": sympy.sec,
-    "csc": sympy.csc,
-    "asin": sympy.asin,
-    "acos": sympy.acos,
-    "atan": sympy.atan,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "tanh": sympy.tanh,
-    "Abs": sympy.Abs,
-    "sign": sympy.sign,
-    "Heaviside": sympy.Heaviside,
-    "Max": sympy.Max,
-    "Min": sympy.Min,
-}
+from mathwiki.vocabulary import BY_CLASS
+
+_FUNCTIONS: dict[str, Any] = {"Add": sympy.Add, "Mul": sympy.Mul, "Pow": sympy.Pow, **BY_CLASS}
 _CONSTANTS: dict[str, Any] = {
     "pi": sympy.pi,
     "E": sympy.E,

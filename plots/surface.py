@@ -28,6 +28,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from mpl_toolkits.mplot3d.axes3d import Axes3D  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from mathwiki.vocabulary import ARRAY  # noqa: E402
 from plots.exprjson import from_json  # noqa: E402
 
 DPI = 200
@@ -120,7 +121,7 @@ class Sampled:
 
 def _numeric(tree: Any, symbols: tuple[sympy.Symbol, sympy.Symbol]) -> Any:
     expr = from_json(tree)
-    fn = sympy.lambdify(symbols, expr, modules="numpy", dummify=True)
+    fn = sympy.lambdify(symbols, expr, modules=[ARRAY, "numpy"], dummify=True)
 
     def evaluate(x: Any, y: Any) -> np.ndarray:
         with np.errstate(all="ignore"):

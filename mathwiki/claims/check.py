@@ -27,6 +27,7 @@ import sympy
 
 from mathwiki.claims.model import CHECKER_VERSION, ClaimResult, FenceLine, FenceResult
 from mathwiki.latex import Claim, Definition, FunctionDef, LatexError, parse_line
+from mathwiki.vocabulary import NUMERIC
 
 __all__ = ["CHECKER_VERSION", "check_claim", "check_fences", "parse_fence", "time_limit"]
 MIN_POINTS = 5  # random points where both sides are real and finite, needed to verify by numbers
@@ -147,32 +148,7 @@ def parse_fence(
 
 # -- numbers ---------------------------------------------------------------------------------------------
 
-_MPMATH: dict[type, Callable[[Any], Any]] = {
-    sympy.exp: mpmath.exp,
-    sympy.log: mpmath.log,
-    sympy.sin: mpmath.sin,
-    sympy.cos: mpmath.cos,
-    sympy.tan: mpmath.tan,
-    sympy.cot: mpmath.cot,
-    sympy.sec: mpmath.sec,
-    sympy.csc: mpmath.csc,
-    sympy.asin: mpmath.asin,
-    sympy.acos: mpmath.acos,
-    sympy.atan: mpmath.atan,
-    sympy.sinh: mpmath.sinh,
-    sympy.cosh: mpmath.cosh,
-    sympy.tanh: mpmath.tanh,
-    sympy.coth: mpmath.coth,
-    sympy.sech: mpmath.sech,
-    sympy.csch: mpmath.csch,
-    sympy.asinh: mpmath.asinh,
-    sympy.acosh: mpmath.acosh,
-    sympy.atanh: mpmath.atanh,
-    sympy.erf: mpmath.erf,
-    sympy.erfc: mpmath.erfc,
-    sympy.Abs: abs,
-    sympy.sign: mpmath.sign,
-}
+_MPMATH = NUMERIC
 
 
 def _value(expr: sympy.Expr, point: Mapping[sympy.Symbol, Any]) -> Any:

@@ -8,12 +8,13 @@ limit (line length, nesting, exponent size) is checked before SymPy does any wor
 from __future__ import annotations
 
 import keyword
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import sympy
 
 from mathwiki.latex.tokens import LatexError, Token, tokenize
+from mathwiki.vocabulary import FUNCTIONS
 
 MAX_DEPTH = 100  # nesting counter; every bracket level costs two, so about 50 levels of brackets
 MAX_EXPONENT = 1000  # largest number allowed as an exponent
@@ -30,35 +31,6 @@ GREEK = {
 }
 GREEK.update(varepsilon="epsilon", vartheta="theta", varphi="phi", varrho="rho", varsigma="sigma", varpi="pi")
 
-FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
-    "exp": sympy.exp,
-    "ln": sympy.log,
-    "log": sympy.log,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "cot": sympy.cot,
-    "sec": sympy.sec,
-    "csc": sympy.csc,
-    "arcsin": sympy.asin,
-    "arccos": sympy.acos,
-    "arctan": sympy.atan,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "tanh": sympy.tanh,
-    "coth": sympy.coth,
-    "sech": sympy.sech,
-    "csch": sympy.csch,
-    "arcsinh": sympy.asinh,
-    "arccosh": sympy.acosh,
-    "arctanh": sympy.atanh,
-    "erf": sympy.erf,
-    "erfc": sympy.erfc,
-    "sgn": sympy.sign,
-    "sign": sympy.sign,
-    "abs": sympy.Abs,
-    "sqrt": sympy.sqrt,  # only as plain letters, sqrt(x): \sqrt is read with its own rules
-}
 # Names that are read as functions when a bracket follows them, so an undefined one is an error, never a
 # product: ``\sigma(x)`` with no definition of sigma is not sigma times x.
 FUNCTION_LIKE = frozenset({"f", "g", "h", "sigma", "phi", "psi", "Phi", "Psi", "ell"})

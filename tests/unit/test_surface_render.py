@@ -78,3 +78,21 @@ def test_draw_errors(body: str, words: str, at_point: bool) -> None:
         render(_payload(body))
     assert words in str(caught.value)
     assert caught.value.at_point is at_point
+
+
+def test_every_function_of_the_vocabulary_can_be_drawn() -> None:
+    """The parser, the checker and the figures share one list of functions: each one evaluates on a grid."""
+    import numpy as np
+    import sympy
+
+    from mathwiki.vocabulary import FUNCTIONS
+    from plots.exprjson import to_json
+    from plots.surface import _numeric
+
+    x, y = sympy.symbols("x y")
+    grid = np.linspace(0.2, 0.8, 5)
+    for name, make in FUNCTIONS.items():
+        argument = 1 + x / 2 + y / 3 if name == "arccosh" else x / 2 + y / 3  # inside each one's real domain
+        evaluate = _numeric(to_json(make(argument)), (x, y))
+        values = evaluate(grid[:, None], grid[None, :])
+        assert values.shape == (5, 5) and np.isfinite(values).all(), name
