@@ -32,7 +32,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser"
 
-## check: check every derivative claim in docs/ without building, then lint
+## check: every check of the build on docs/ without building (python -m mathwiki check), then lint
 check: $(STAMP)
 	$(BIN)/python -m mathwiki check docs/
 	$(MAKE) lint

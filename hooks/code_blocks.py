@@ -17,14 +17,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import highlight_validator
 
-from mathwiki import frontmatter
 from mathwiki.cache import Cache
+from mathwiki.execution.jobs import page_job
 from mathwiki.execution.render import figure_name, render, render_problem
-from mathwiki.execution.runner import CACHE_VERSION, Block, BlockResult, PageJob, PageResult, Runner
+from mathwiki.execution.runner import CACHE_VERSION, BlockResult, PageJob, PageResult, Runner
 from mathwiki.execution.sandbox import probe
-from mathwiki.fences import scan_fences
 from mathwiki.pages import display_path, read_sources
-from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
 from mathwiki.superfences import guarded, unseen
@@ -114,35 +112,6 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def _timeout(text: str, settings: Settings) -> float:
-    block, _, _ = frontmatter.split(text)
-    if block is not None:
-        meta, _ = frontmatter.read(text, "", topic=False)
-        value = meta.data.get("timeout")
-        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 600:
-            return float(value)
-    return settings.code_timeout_s
-
-
-def _job(path: str, text: str, settings: Settings) -> PageJob | None:
-    fences = scan_fences(text)
-    blocks = []
-    for fence in fences:
-        if fence.lang != "python":
-            continue
-        run = fence.options.get("run", "yes").lower()
-        if run not in ("yes", "no"):
-            report(
-                Problem(path, fence.line, f'run="{fence.options["run"]}": the only values are "no" and "yes"'),
-                log,
-            )
-        blocks.append(Block.from_fence(fence))
-    if not blocks:
-        return None
-    verify = tuple((f.body, f.line) for f in fences if f.lang == "verify")
-    return PageJob(path, tuple(blocks), _timeout(text, settings), verify)
-
-
 def on_files(files: Any, config: Any) -> Any:
     """The pre-pass: every page's python blocks run at once, before any page is rendered."""
     global _current
@@ -158,7 +127,9 @@ def on_files(files: Any, config: Any) -> Any:
     for problem in unreadable:
         report(problem, log)
     for source in sources:
-        job = _job(source.path, source.text, settings)
+        job, problems = page_job(source.path, source.text, settings)
+        for problem in problems:
+            report(problem, log)
         if job is not None:
             jobs[source.src_uri] = job
     if not jobs:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mathwiki import frontmatter
 from mathwiki.cache import Cache
 from mathwiki.pages import display_path, read_sources
 from mathwiki.problems import Problem
@@ -24,7 +23,7 @@ from mathwiki.superfences import guarded, unseen
 from plots import html
 from plots.figure import Figure
 from plots.pipeline import Drawn, draw_all
-from plots.specs import open_cache, resolve_page
+from plots.specs import collect_page, open_cache, page_title
 
 log = logging.getLogger("mkdocs.hooks.surfaces")
 
@@ -52,22 +51,9 @@ def _normalise(body: str) -> str:
     return "\n".join(line.rstrip() for line in body.strip().splitlines())
 
 
-def _title(text: str, path: str) -> str:
-    meta, _ = frontmatter.read(text, path, topic=False)
-    title = meta.data.get("title")
-    return title.strip() if isinstance(title, str) and title.strip() else Path(path).stem.replace("-", " ").title()
-
-
 def _collect(path: str, text: str, max_grid: int, cache: Cache) -> None:
-    for fence, resolved in resolve_page(text, _title(text, path), max_grid, cache):
-        if resolved.figure is None:
-            line = fence.body_line(resolved.error_line) if resolved.error_line is not None else fence.line
-            problem = Problem(path, line, f"surface: {resolved.error}")
-            _fences[(path, _normalise(fence.body))] = _Fence(None, problem)
-            continue
-        point_line = fence.body_line(resolved.point_line) if resolved.point_line is not None else None
-        entry = _Fence(resolved.figure, None, point_line, fence.body_line(resolved.head_line))
-        _fences[(path, _normalise(fence.body))] = entry
+    for entry in collect_page(path, text, page_title(text, path), max_grid, cache):
+        _fences[(path, _normalise(entry.body))] = _Fence(entry.figure, entry.problem, entry.point_line, entry.head_line)
 
 
 def on_config(config: Any) -> Any:

@@ -1,7 +1,7 @@
 """The command line: ``python -m mathwiki check docs/`` checks pages without building the site.
 
-Each subcommand is a function registered in ``main``; a checker for ``check`` is a function
-``(pages: dict[path, text], settings) -> list[Problem]`` added to ``CHECKERS``.
+Each subcommand is a function registered in ``main``; the checks of ``check`` are in ``mathwiki.checks``
+(``CHECKERS``), the same core functions the build's hooks call. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -10,58 +10,13 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mathwiki.checks import CHECKERS, Findings
 from mathwiki.problems import Problem
 from mathwiki.settings import Settings
-
-Checker = Callable[[dict[str, str], Settings, "Findings"], list[Problem]]
-
-
-class Findings:
-    """What the checkers found besides problems: per page counts, and one record per claim for JSON."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, dict[str, int]] = {}
-        self.records: list[dict[str, Any]] = []
-
-
-def check_claims(pages: dict[str, str], settings: Settings, findings: Findings) -> list[Problem]:
-    from mathwiki.claims.model import tally
-    from mathwiki.claims.runner import check_pages, page_fences, problems_of
-
-    if not settings.claims:
-        return []
-    jobs = [job for path, text in pages.items() if (job := page_fences(path, text)).fences]
-    results = check_pages(jobs, settings)
-    problems = []
-    for path, fences in sorted(results.items()):
-        problems.extend(problems_of(path, fences, settings.numeric_claims_fail))
-        findings.counts[path] = tally(fences)
-        for fence in fences:
-            for item in fence.lines:
-                if item.kind == "comment":
-                    continue
-                record: dict[str, Any] = {"page": path, "line": item.line, "kind": item.kind, "source": item.source}
-                if item.result is not None:
-                    r = item.result
-                    record.update(
-                        claim=r.label,
-                        verdict=r.verdict,
-                        method=r.method,
-                        message=r.message,
-                        points=[dict(point) for point in r.points]
-                        or ([{k: str(v) for k, v in r.counterexample}] if r.counterexample else []),
-                    )
-                elif item.kind == "error":
-                    record.update(verdict="unread", message=item.error)
-                findings.records.append(record)
-    return problems
-
-
-CHECKERS: list[Checker] = [check_claims]
 
 
 def _counts_line(path: str, c: dict[str, int]) -> str:
@@ -88,8 +43,9 @@ def _markdown_files(paths: Sequence[str]) -> tuple[dict[str, str], list[Problem]
     return pages, problems
 
 
-def _settings(project_dir: Path) -> Settings:
-    """``extra: mathwiki:`` of ./mkdocs.yml when there is one (tags such as !!python/name are ignored)."""
+def _settings(project_dir: Path) -> tuple[Settings, str]:
+    """``extra: mathwiki:`` and ``docs_dir`` of ./mkdocs.yml when there is one (tags such as !!python/name
+    are ignored)."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -101,16 +57,24 @@ def _settings(project_dir: Path) -> Settings:
     if config.exists():
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 - SafeLoader
     extra = (data.get("extra") or {}) if isinstance(data, dict) else {}
-    return Settings.from_mapping(extra.get("mathwiki") if isinstance(extra, dict) else None, project_dir)
+    docs_dir = str(data.get("docs_dir") or "docs") if isinstance(data, dict) else "docs"
+    docs_dir = os.path.relpath(project_dir / docs_dir).replace(os.sep, "/")
+    settings = Settings.from_mapping(extra.get("mathwiki") if isinstance(extra, dict) else None, project_dir)
+    return settings, docs_dir
 
 
 def run_check(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    settings = _settings(Path.cwd())
+    settings, docs_dir = _settings(Path.cwd())
     pages, problems = _markdown_files(args.paths)
-    findings = Findings()
-    for checker in CHECKERS:
-        problems.extend(checker(pages, settings, findings))
+    findings = Findings(docs_dir=docs_dir)
+    chosen = args.only.split(",") if args.only else list(CHECKERS)
+    unknown = [name for name in chosen if name not in CHECKERS]
+    if unknown:
+        print(f"unknown check(s): {', '.join(unknown)}; the checks are {', '.join(CHECKERS)}", file=sys.stderr)
+        return 2
+    for name in chosen:
+        problems.extend(CHECKERS[name](pages, settings, findings))
     problems.sort(key=lambda p: (p.path, p.line))
     if args.format == "json":
         import json
@@ -147,9 +111,10 @@ def run_check(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mathwiki", description="Check the wiki's pages without building it.")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="check derivative claims (verify fences) in Markdown pages")
+    check = commands.add_parser("check", help="every check of the build, on Markdown pages, without building")
     check.add_argument("paths", nargs="+", help="Markdown files or folders (searched recursively)")
     check.add_argument("--github", action="store_true", help="print GitHub Actions annotations")
+    check.add_argument("--only", help=f"comma-separated checks to run (default: all of {', '.join(CHECKERS)})")
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="json: one record per claim, counts per page"
     )

@@ -20,6 +20,7 @@ from typing import Any
 import mathwiki
 from mathwiki.cache import Cache, digest
 from mathwiki.fences import Fence, scan_fences
+from mathwiki.problems import Problem
 from plots.figure import Figure
 
 RESOLVER_VERSION = "1"
@@ -140,3 +141,42 @@ def resolve_page(text: str, title: str, max_grid: int, cache: Cache) -> list[tup
             cache.put(key, resolved.to_data())
         out.append((fence, resolved))
     return out
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """One surface fence of a page as the build sees it: a figure to draw, or the problem that stops it.
+    Lines are file lines."""
+
+    body: str
+    figure: Figure | None
+    problem: Problem | None
+    point_line: int | None = None
+    head_line: int = 0
+
+
+def collect_page(path: str, text: str, title: str, max_grid: int, cache: Cache) -> list[PageFigure]:
+    """Every surface fence of a page, resolved: the one code path of the build hook and the check command."""
+    found = []
+    for fence, resolved in resolve_page(text, title, max_grid, cache):
+        if resolved.figure is None:
+            line = fence.body_line(resolved.error_line) if resolved.error_line is not None else fence.line
+            found.append(PageFigure(fence.body, None, Problem(path, line, f"surface: {resolved.error}")))
+            continue
+        point_line = fence.body_line(resolved.point_line) if resolved.point_line is not None else None
+        found.append(PageFigure(fence.body, resolved.figure, None, point_line, fence.body_line(resolved.head_line)))
+    return found
+
+
+def draw_problem(path: str, entry: PageFigure, error: str, at_point: bool) -> Problem:
+    line = entry.point_line if at_point and entry.point_line else entry.head_line
+    return Problem(path, line, f"surface: {error}")
+
+
+def page_title(text: str, path: str) -> str:
+    """The page's title (the figures' caption): front matter ``title``, else the file name."""
+    from mathwiki import frontmatter
+
+    meta, _ = frontmatter.read(text, path, topic=False)
+    title = meta.data.get("title")
+    return title.strip() if isinstance(title, str) and title.strip() else Path(path).stem.replace("-", " ").title()

@@ -480,7 +480,7 @@ def _subject(item: ParsedLine, claim: Claim, tag: str) -> _Subject | ClaimResult
                     item.line,
                     "unchecked",
                     f"cannot check {tag}: '{variable}' is not a variable of "
-                    f"{pretty(function.name)}({', '.join(pretty(n) for n in names)})",
+                    f"{pretty(function.name)}({', '.join(pretty(p.name) for p in params)})",
                     label=tag,
                 )
     everything = set(expr.free_symbols) | set(params) | {sympy.Symbol(v) for v in claim.variables}
