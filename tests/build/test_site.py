@@ -134,3 +134,24 @@ def test_search_index_holds_each_formulas_tex_not_its_typeset_markup(real_site: 
     assert not [e["location"] for e in docs if "<math" in e["text"] or "katex" in e["text"]]
     # The page itself still ships the typeset formula.
     assert "<math" in (real_site / "topics/math/calculus/gradient/index.html").read_text(encoding="utf-8")
+
+
+def test_hooks_in_the_wrong_order_or_missing_stop_the_build_with_the_order_to_use(make_wiki) -> None:
+    from tests.conftest import ROOT, build, project_config
+
+    project = make_wiki({"index.md": "---\ntitle: Home\n---\nHi.\n"})
+    config = project_config(project)
+    hooks = config["hooks"]
+    config["hooks"] = [hooks[0], hooks[2], hooks[1], *hooks[3:]]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    swapped = build(project)
+    assert swapped.returncode != 0
+    assert "hooks listed in the wrong order" in swapped.stderr and "hooks/sources.py" in swapped.stderr
+    config["hooks"] = [h for h in hooks if not h.endswith("claims.py")]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    missing = build(project)
+    assert missing.returncode != 0 and "hooks/claims.py missing" in missing.stderr
+    real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    from mathwiki.hook_order import order_problem
+
+    assert order_problem(real["hooks"]) is None  # the real configuration is in order

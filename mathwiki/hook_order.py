@@ -1,0 +1,42 @@
+"""The order the build's hooks must run in, declared once; ``hooks/settings.py`` checks ``mkdocs.yml`` at start.
+
+MkDocs runs hooks in the order ``mkdocs.yml`` lists them, and several depend on earlier ones: the pages must
+be read before they are checked, the search text taken before maths is typeset, the report made last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePath
+
+# (hook file stem, why it sits here)
+ORDER: tuple[tuple[str, str], ...] = (
+    ("settings", "first: checks extra.mathwiki and this order"),
+    ("sources", "reads every page once, for MkDocs and every hook after it"),
+    ("front_matter", "checks each page's front matter"),
+    ("links", "broken links and anchors, by page and line"),
+    ("link_graph", "uses:, wikilinks, Used In / Linked from, graph.json"),
+    ("claims", "verify fences, before the page is rendered"),
+    ("code_blocks", "python fences, before the page is rendered"),
+    ("surfaces", "surface fences, after the claims (it reads their definitions)"),
+    ("search_text", "takes each formula's TeX for the search index, before maths.py typesets it"),
+    ("maths", "typesets $...$ and $$...$$"),
+    ("cache_bounds", "drops cache entries no recent full build used"),
+    ("report", "last: fails the build once, after every other hook reported"),
+)
+NAMES = tuple(name for name, _ in ORDER)
+
+
+def order_problem(listed: Iterable[str]) -> str | None:
+    """What is wrong with the hooks ``mkdocs.yml`` lists (paths), or None. Other hooks may come anywhere."""
+    stems = [PurePath(path).stem for path in listed]
+    ours = [stem for stem in stems if stem in NAMES]
+    missing = [name for name in NAMES if name not in stems]
+    expected = "\n".join(f"  - hooks/{name}.py   # {why}" for name, why in ORDER)
+    if missing:
+        return (
+            f"hooks: {', '.join(f'hooks/{m}.py' for m in missing)} missing; mkdocs.yml must list, in order:\n{expected}"
+        )
+    if ours != list(NAMES):
+        return f"hooks listed in the wrong order; mkdocs.yml must list them in this order:\n{expected}"
+    return None
