@@ -309,8 +309,20 @@ def _nabla(p: _Parser) -> Claim | None:
         if order != 2:
             raise LatexError("only \\nabla (the gradient) and \\nabla^2 (the Hessian) are supported", col)
         hessian = True
-    name = p.name("the name of a function after '\\nabla'")
-    function = p.functions.get(name)
+    function: FunctionDef | None
+    if p.at_op("("):  # \nabla (x^2 + y^2): the gradient in every letter of the expression
+        target = p.group("(", ")")
+        symbols = tuple(sorted(target.free_symbols, key=lambda s: s.name))
+        if not symbols:
+            raise LatexError("the expression after '\\nabla' has no variables", col)
+        from mathwiki.latex.parser import FunctionDef as FunctionClass
+
+        text = p.line[col - 1 : p.peek.col - 1].strip()
+        function = FunctionClass(text, symbols, target, 0, implicit=False)
+        name = text
+    else:
+        name = p.name("the name of a function after '\\nabla'")
+        function = p.functions.get(name)
     if function is None:
         raise LatexError(f"unknown function '{name}' (define it first, like {name}(x, y) = ...)", col)
     params = function.params

@@ -303,6 +303,10 @@ class _Parser:
             t = self.peek
             if t.kind == "num" or not self.starts_factor(t) or (t.kind == "op" and t.text in "([|"):
                 break  # \tanh z (1 - z) is tanh(z)(1 - z)
+            if t.spaced:
+                break  # \cos x \, e^{x}: an explicit space ends the argument
+            if t.kind == "letter" and t.text == "e" and self.ahead().kind == "op" and self.ahead().text == "^":
+                break  # \cos x e^{\sin x}: e^{...} is a function of its own, like \exp
             if t.kind == "cmd" and (t.text in FUNCTIONS or t.text in _FRACS or t.text in _NAMED):
                 break
             if t.kind == "letter" and any(w in self.runs[self.pos] for w in _WORDS if len(w) > 1):
@@ -744,6 +748,10 @@ class _Parser:
             if self.braced_word(t.text) == "d":
                 return True
             self.pos = save
+        if t.kind == "cmd" and t.text in _NAMED and self.ahead().kind == "letter" and self.ahead().text == "d":
+            self.advance()  # \mathrm d x, without braces
+            self.advance()
+            return True
         return False
 
     def order(self) -> int:

@@ -6,7 +6,7 @@ Page text is untrusted. Nothing here evaluates it: the alphabet is a whitelist, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MAX_LINE_CHARS = 2000
 MAX_TOKENS = 1200
@@ -19,6 +19,7 @@ _SPACING |= {"displaystyle", "textstyle", "scriptstyle", "rm", "bf", "it", "math
 # Commands whose one braced argument is presentation only: ``\hspace{1em}``, ``\color{red}``.
 _SKIP_ARGUMENT = {"hspace", "vspace", "color", "label", "tag", "phantom", "hphantom", "vphantom"}
 _BAR = {"vert", "lvert", "rvert", "mid"}  # |x| written with commands
+_GAPS = {",", ";", ":", " ", "quad", "qquad"}  # spaces an author puts between factors
 
 
 class LatexError(ValueError):
@@ -38,6 +39,7 @@ class Token:
     kind: str  # "num", "letter", "cmd", "op", "end"
     text: str  # digits, the letter, the command name without backslash, or the operator
     col: int  # 1-based column of the first character
+    spaced: bool = False  # an explicit TeX space (\, \; \quad ...) comes before it: an argument ends there
 
     def describe(self) -> str:
         if self.kind == "end":
@@ -51,6 +53,7 @@ def tokenize(line: str) -> list[Token]:
     if len(line) > MAX_LINE_CHARS:
         raise LatexError(f"line too long ({len(line)} characters; at most {MAX_LINE_CHARS})")
     tokens: list[Token] = []
+    gaps: set[int] = set()  # indexes of tokens an explicit space comes before
     i, n = 0, len(line)
     while i < n:
         ch = line[i]
@@ -97,6 +100,8 @@ def tokenize(line: str) -> list[Token]:
             elif name in _SPACING:
                 if name in ("left", "right") and i < n and line[i] == ".":
                     i += 1  # \left. is an invisible delimiter
+                if name in _GAPS:
+                    gaps.add(len(tokens))
             elif name.isalpha():
                 tokens.append(Token("cmd", name, col))
             else:
@@ -109,6 +114,8 @@ def tokenize(line: str) -> list[Token]:
         if len(tokens) > MAX_TOKENS:
             raise LatexError(f"formula too long (more than {MAX_TOKENS} symbols)", col)
     tokens.append(Token("end", "", n + 1))
+    if gaps:
+        tokens = [replace(t, spaced=True) if k in gaps else t for k, t in enumerate(tokens)]
     return tokens
 
 
