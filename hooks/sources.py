@@ -1,5 +1,9 @@
 """Read every page once, early: a page that cannot be read is an error at its line, never a traceback.
 
+First, every file under ``docs/`` that is a symbolic link (or lies in a linked folder, or leaves ``docs/``) is an
+error and is dropped from the build: nothing of it is copied. Includes (``--8<--``) are checked by
+``mathwiki.snippets`` as pages are read.
+
 The text is handed to MkDocs' ``File`` objects, so MkDocs and the hooks after this one (front matter, the link
 graph, the pre-passes of claims, code and figures, all through ``mathwiki.pages.read_sources``) use the same
 text and no page is read from disk twice. A page that is not UTF-8 is reported at the line of its first bad byte
@@ -11,7 +15,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from mathwiki.pages import read_sources
+from mathwiki.pages import display_path, link_problem, read_sources
+from mathwiki.problems import Problem
 from mathwiki.report import report
 
 log = logging.getLogger("mkdocs.hooks.sources")
@@ -24,6 +29,14 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_files(files, config):
+    project = Path(config.config_file_path).parent
+    for file in list(files):
+        if file.abs_src_path is None or not file.abs_src_path.startswith(str(Path(config.docs_dir))):
+            continue  # generated, or the theme's own files
+        why = link_problem(config.docs_dir, file.src_uri)
+        if why is not None:
+            report(Problem(display_path(config.docs_dir, file.src_uri, project), 1, why), log)
+            files.remove(file)
     pages = {file.src_uri: file for file in files.documentation_pages()}
     sources, problems = read_sources(config.docs_dir, Path(config.config_file_path).parent, pages)
     for problem in problems:

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mathwiki import frontmatter, snippets
 from mathwiki.checks import CHECKERS, Findings
+from mathwiki.pages import limit_lines, link_problem
 from mathwiki.problems import Problem
 from mathwiki.settings import Settings
 
@@ -36,10 +38,25 @@ def _markdown_files(paths: Sequence[str]) -> tuple[dict[str, str], list[Problem]
             problems.append(Problem(raw, 1, "no such file or folder"))
         for file in files:
             name = os.path.relpath(file).replace(os.sep, "/")
+            if path.is_dir():
+                why = link_problem(path, file.relative_to(path).as_posix())
+                if why is not None:
+                    problems.append(Problem(name, 1, why))
+                    continue
             try:
-                pages[name] = file.read_text(encoding="utf-8")
+                text = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(Problem(name, 1, f"cannot read the page: {exc}"))
+                continue
+            text, long_lines = limit_lines(text, name)
+            problems.extend(long_lines)
+            text, refused_includes = snippets.check(text, name, Path.cwd())
+            problems.extend(refused_includes)
+            refused = frontmatter.budget_problem(text)
+            if refused is not None:  # as the build does: no checker ever builds this front matter's data
+                problems.append(Problem(name, 1, refused))
+                text = frontmatter.neutralised(text)
+            pages[name] = text
     return pages, problems
 
 

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 # The indent may include blockquote markers ("> "): SuperFences renders fences inside quotes too.
-_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?[ \t]*)*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<header>[^`\n]*?)[ \t]*$")
+# Linear time: no two quantifiers can split the same text (the header is stripped in code, not by the pattern).
+_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]*)*)(?P<fence>`{3,}|~{3,})(?P<header>[^`\n]*)$")
 _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _OPTION = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 
@@ -63,7 +64,7 @@ def scan_fences(text: str) -> list[Fence]:
         if not match:
             i += 1
             continue
-        indent, marker, header = match.group("indent"), match.group("fence"), match.group("header")
+        indent, marker, header = match.group("indent"), match.group("fence"), match.group("header").strip(" \t")
         if marker[0] == "~" and "~" in header:
             i += 1
             continue

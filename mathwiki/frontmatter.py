@@ -37,6 +37,59 @@ class _Loader(_Base):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+MAX_BYTES = 64 * 1024  # front matter larger than this is refused
+MAX_NODES = 10_000  # values in the front matter once every alias is expanded (a YAML "billion laughs" has 10^9)
+
+
+def budget_problem(text: str) -> str | None:
+    """Why the page's front matter is refused before anything builds its data (too large, or aliases that
+    expand past the node budget), or None. Composing the node tree is linear: aliases share their nodes."""
+    block, _, _ = split(text)
+    if block is None:
+        return None
+    source = "\n".join(block)
+    size = len(source.encode("utf-8"))
+    if size > MAX_BYTES:
+        return f"front matter too large: {size:,} bytes (at most {MAX_BYTES:,})"
+    if "*" not in source and "<<" not in source:
+        return None  # no alias: the node count is bounded by the size
+    loader = _Loader(source)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return None  # malformed: read() names the line
+    finally:
+        loader.dispose()
+    if root is None:
+        return None
+    expanded: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in expanded:
+            continue
+        children = _children(node)
+        if done:
+            expanded[id(node)] = 1 + sum(expanded[id(c)] for c in children)
+            if expanded[id(node)] > MAX_NODES:
+                return (
+                    f"front matter too large: its aliases expand to more than {MAX_NODES:,} values; write the "
+                    "values out"
+                )
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in expanded)
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _parse(source: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for line numbers) and the data, from one parse."""
     loader = _Loader(source)
@@ -61,6 +114,16 @@ class FrontMatter:
         return self.key_lines.get(key, 1)
 
 
+def neutralised(text: str) -> str:
+    """The page with its front matter lines blanked (same line count), for a page whose front matter is
+    refused: MkDocs and the theme then never build its data."""
+    block, closing, _ = split(text)
+    if block is None:
+        return text
+    lines = text.split("\n")
+    return "\n".join(["---", *([""] * (closing - 1)), *lines[closing:]])
+
+
 def split(text: str) -> tuple[list[str] | None, int, list[Problem]]:
     """The front matter lines and the index of the closing line, or ``None`` when the page has none."""
     lines = text.splitlines()
@@ -75,6 +138,9 @@ def split(text: str) -> tuple[list[str] | None, int, list[Problem]]:
 @lru_cache(maxsize=4096)
 def read(text: str, path: str, *, topic: bool) -> tuple[FrontMatter, list[Problem]]:
     """Parse and check the front matter of a page whose source is ``text`` (several hooks ask: parsed once)."""
+    refused = budget_problem(text)
+    if refused is not None:
+        return FrontMatter(), [Problem(path, 1, refused)]
     block, closing, problems = split(text)
     problems = [Problem(path, p.line, p.message) for p in problems]
     if block is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from mathwiki import frontmatter, snippets
 from mathwiki.problems import Problem
 
 
@@ -50,6 +51,48 @@ class Source:
 
 # absolute path -> (mtime_ns, size, text, the problem of a page that is not UTF-8)
 _read: dict[str, tuple[int, int, str, Problem | None]] = {}
+
+
+MAX_LINE = 5000  # characters: Markdown's own inline patterns are not linear, so no page line may be longer
+
+
+def limit_lines(text: str, path: str) -> tuple[str, list[Problem]]:
+    """The page with every line over ``MAX_LINE`` characters blanked, and an error at each: a hostile line
+    (thousands of '[') would otherwise cost Python-Markdown minutes."""
+    if len(text) <= MAX_LINE:
+        return text, []
+    lines = text.split("\n")
+    problems = []
+    for index, line in enumerate(lines):
+        if len(line) > MAX_LINE:
+            problems.append(
+                Problem(path, index + 1, f"line too long: {len(line):,} characters (at most {MAX_LINE:,}); break it up")
+            )
+            lines[index] = ""
+    return ("\n".join(lines), problems) if problems else (text, [])
+
+
+def link_problem(docs_dir: str | os.PathLike[str], src_uri: str) -> str | None:
+    """Why a file under ``docs/`` is refused: it is a symbolic link, it sits in a linked folder, or its real path
+    leaves ``docs/`` (a link to ``/proc/self/environ`` would copy the build's environment into the site)."""
+    root = Path(docs_dir)
+    target = root / src_uri
+    for part in (target, *target.parents):
+        if part == root:
+            break
+        if part.is_symlink():
+            kind = "file" if part == target else "folder"
+            return (
+                f"docs/{part.relative_to(root).as_posix()} is a symbolic link ({kind}); links are refused and "
+                "nothing of it is copied: put the file itself in docs/"
+            )
+    try:
+        inside = target.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        return f"docs/{src_uri} is outside docs/ once its links are followed; nothing of it is copied"
+    return None
 
 
 def decode_page(data: bytes, path: str) -> tuple[str, Problem | None]:
@@ -96,5 +139,17 @@ def read_sources(
         _, _, text, problem = known
         if problem is not None:
             problems.append(Problem(path, problem.line, problem.message))
+        text, long_lines = limit_lines(text, path)
+        problems.extend(long_lines)
+        if long_lines:
+            problem = problem or long_lines[0]
+        text, refused_includes = snippets.check(text, path, project_dir)
+        problems.extend(refused_includes)
+        if refused_includes:
+            problem = problem or refused_includes[0]  # not as on disk: MkDocs must be given this text
+        refused = frontmatter.budget_problem(text)
+        if refused is not None:  # MkDocs and the theme must never build this data: give them the page without it
+            problems.append(Problem(path, 1, refused))
+            text, problem = frontmatter.neutralised(text), Problem(path, 1, refused)
         sources.append(Source(src_uri, path, text, readable=problem is None))
     return sources, problems

@@ -62,6 +62,8 @@ def claim_line(verify: Sequence[tuple[str, int]], name: str, target: tuple[str, 
     for body, line in verify:
         for index, text in enumerate(body.splitlines()):
             here = line + 1 + index
+            if len(text) > 2000:  # longer than any line the claims parser reads: keeps the patterns' cost bounded
+                continue
             match = _CLAIM.match(text)
             if match and _plain(match.group("num")) == name:
                 den = match.group("den").replace("\\partial", "\u2202")

@@ -17,7 +17,7 @@ GENERATED_START = "<!-- mathwiki:graph -->"
 GENERATED_END = "<!-- /mathwiki:graph -->"
 
 _GENERATED = re.compile(re.escape(GENERATED_START) + r".*?" + re.escape(GENERATED_END), re.DOTALL)
-_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_HREF = re.compile(r"""<a\s[^<>]{0,2000}?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _INDEX = "index.html"
 

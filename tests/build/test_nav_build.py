@@ -149,6 +149,7 @@ REAL_NAV = [
     "Tags",
     "Contributing",
     "Write a topic",
+    "How the build works",
 ]
 
 
