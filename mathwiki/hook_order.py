@@ -21,6 +21,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("surfaces", "surface fences, after the claims (it reads their definitions)"),
     ("search_text", "takes each formula's TeX for the search index, before maths.py typesets it"),
     ("maths", "typesets $...$ and $$...$$"),
+    ("sanitize", "cleans the page's HTML with an allowlist, after everything that writes it"),
     ("cache_bounds", "drops cache entries no recent full build used"),
     ("report", "last: fails the build once, after every other hook reported"),
 )

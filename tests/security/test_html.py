@@ -1,0 +1,59 @@
+"""Hostile pull requests, part two: no page can put script in front of a reader.
+
+Every page's HTML is cleaned by an allowlist after rendering; each removal fails the strict build at the page
+line where the markup was written, and the built page holds none of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import build
+
+pytestmark = pytest.mark.build
+
+HEAD = "---\ntitle: {title}\ntags: [calculus]\ndate: 2026-01-01\n---\n\n"
+HOME = "---\ntitle: Home\n---\nSee [A](topics/a.md).\n"
+HOSTILE = HEAD.format(title="A") + (
+    "Text.\n\n"  # 7
+    "<script>alert('owned')</script>\n\n"  # 9
+    '<img src="x.png" onerror="alert(1)">\n\n'  # 11
+    "[click](javascript:alert(2))\n\n"  # 13
+    'Styled words\n{: onclick="alert(3)" }\n\n'  # 15-16
+    '<iframe src="https://example.com"></iframe>\n\n'  # 18
+    '<form action="https://example.com"><input type="text" name="q"></form>\n\n'  # 20
+    "Maths $\\text{<script>alert(4)</script>}$ here.\n"  # 22
+)
+
+
+def test_scripts_handlers_and_javascript_urls_never_reach_a_reader(make_wiki) -> None:
+    project = make_wiki({"index.md": HOME, "topics/a.md": HOSTILE})
+    result = build(project)
+    assert result.returncode != 0
+    expected = {
+        9: "the element <script>",
+        11: "the attribute onerror= on <img>",
+        13: "the javascript: URL in href= on <a>",
+        16: "the attribute onclick= on <p>",
+        18: "the element <iframe>",
+        20: "the element <form>",
+    }
+    for line, what in expected.items():
+        assert f"docs/topics/a.md:{line}: unsafe HTML removed: {what}" in result.stderr, result.stderr[-4000:]
+    loose = build(project, strict=False)
+    page = (project / "site" / "topics" / "a" / "index.html").read_text(encoding="utf-8")
+    article = re.search(r"<article.*?</article>", page, re.S)
+    assert article is not None
+    html = article.group(0)
+    for bad in ("alert(", "onerror", "onclick", "javascript:", "<iframe", "<form"):
+        assert bad not in html, bad
+    assert "<script" not in html
+    assert loose.returncode != 0
+
+
+def test_the_real_pages_lose_nothing(real_site) -> None:
+    html = (real_site / "topics" / "math" / "calculus" / "chain-rule" / "index.html").read_text(encoding="utf-8")
+    assert html.count("<math") > 20 and "verify-mark verify-verified" in html
+    assert 'xmlns="http://www.w3.org/1998/Math/MathML"' in html
