@@ -1,4 +1,5 @@
-"""Check each page's front matter (title, tags, date, uses, timeout) and name the line of every mistake."""
+"""Check each page's front matter (title, tags, date, uses, timeout) and name the line of every mistake; escape
+the values the theme prints (MkDocs' templates do not escape), so a title cannot carry markup into every page."""
 
 from __future__ import annotations
 
@@ -18,4 +19,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     _, problems = frontmatter.read(source, path, topic=is_topic(page.file.src_uri))
     for problem in problems:
         report(problem, log)
+    frontmatter.escape_for_templates(page.meta)
     return markdown

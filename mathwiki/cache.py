@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -51,23 +53,55 @@ class Cache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            path.unlink(missing_ok=True)  # corrupted: recompute rather than trust it
+            _discard(path)  # corrupted (or not a file at all): recompute rather than trust it
             return None
 
     def put(self, key: str, value: Any) -> None:
+        """Store ``value``; a cache that cannot be written (read-only, full, an entry replaced by a folder) is a
+        warning, once per build, and the build goes on without it."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps(value, sort_keys=True, separators=(",", ":"))
         entry = {"key": key, "sha256": digest(body), "value": value}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                _discard(path)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        except OSError as exc:
+            _warn_once(self.folder, exc)
+            return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(entry, handle, sort_keys=True, separators=(",", ":"))
             os.replace(tmp, path)
             _USED.add(path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            _warn_once(self.folder, exc)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+_WARNED: set[Path] = set()
+
+
+def _warn_once(folder: Path, exc: OSError) -> None:
+    if folder not in _WARNED:
+        _WARNED.add(folder)
+        logging.getLogger("mathwiki.cache").warning(
+            "the cache at %s cannot be written (%s): this build goes on without storing results", folder, exc
+        )
+
+
+def _discard(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 # --- Bounding the cache ------------------------------------------------------------------------------------

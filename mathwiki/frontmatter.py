@@ -7,6 +7,7 @@ mistake in the data, and names the line.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,6 +113,22 @@ class FrontMatter:
         if index is not None and key in self.item_lines and index < len(self.item_lines[key]):
             return self.item_lines[key][index]
         return self.key_lines.get(key, 1)
+
+
+PRINTED = ("title", "description", "tags", "date", "author", "summary")  # values the theme writes into pages
+
+
+def escape_for_templates(meta: dict[str, Any]) -> None:
+    """HTML-escape, in place, every front matter value a template prints. Jinja in MkDocs does not escape, and
+    the title is printed in ``<title>``, the header, the nav and the tags index of every page."""
+    for key in PRINTED:
+        value = meta.get(key)
+        if isinstance(value, str):
+            meta[key] = html.escape(value, quote=True)
+        elif isinstance(value, list):
+            meta[key] = [html.escape(item, quote=True) if isinstance(item, str) else item for item in value]
+        elif value is not None and not isinstance(value, int | float | dt.date):
+            meta[key] = html.escape(str(value), quote=True)
 
 
 def neutralised(text: str) -> str:

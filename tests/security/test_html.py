@@ -57,3 +57,15 @@ def test_the_real_pages_lose_nothing(real_site) -> None:
     html = (real_site / "topics" / "math" / "calculus" / "chain-rule" / "index.html").read_text(encoding="utf-8")
     assert html.count("<math") > 20 and "verify-mark verify-verified" in html
     assert 'xmlns="http://www.w3.org/1998/Math/MathML"' in html
+
+
+def test_front_matter_values_are_printed_escaped_everywhere(make_wiki) -> None:
+    evil = '<img src=x onerror="alert(5)">'
+    page = f"---\ntitle: '{evil} Title'\ntags: ['{evil}']\ndate: 2026-01-01\ndescription: '{evil}'\n---\n\nText.\n"
+    project = make_wiki({"index.md": HOME, "topics/a.md": page})
+    build(project, strict=False)
+    for built in (project / "site").rglob("*.html"):
+        html = built.read_text(encoding="utf-8")
+        assert 'onerror="alert(5)"' not in html and "<img src=x" not in html, built
+    html = (project / "site" / "topics" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x" in html  # shown as text

@@ -64,3 +64,33 @@ def test_a_build_with_a_check_off_is_no_full_build(tmp_path: Path, monkeypatch: 
     assert Settings.from_mapping({}, tmp_path).every_check_on
     monkeypatch.setenv("MATHWIKI_CLAIMS", "0")
     assert not Settings.from_mapping({}, tmp_path).every_check_on
+
+
+def test_an_entry_replaced_by_a_folder_or_an_unwritable_cache_is_no_traceback(tmp_path, caplog) -> None:
+    import os
+
+    from mathwiki.cache import Cache
+
+    cache = Cache(tmp_path, "claims", "v1")
+    key = cache.key("a")
+    cache.put(key, [1])
+    path = cache._path(key)
+    path.unlink()
+    path.mkdir()
+    (path / "inside").write_text("x")
+    assert cache.get(key) is None  # a folder where an entry was: dropped, recomputed
+    cache.put(key, [2])
+    assert cache.get(key) == [2]
+    readonly = Cache(tmp_path / "ro", "claims", "v1")
+    (tmp_path / "ro").mkdir()
+    os.chmod(tmp_path / "ro", 0o500)
+    try:
+        readonly.put(readonly.key("b"), [3])  # root can still write: then it simply works
+        assert readonly.get(readonly.key("b")) in (None, [3])
+    finally:
+        os.chmod(tmp_path / "ro", 0o700)
+    blocked = Cache(tmp_path / "file", "claims", "v1")
+    (tmp_path / "file").write_text("not a folder")
+    with caplog.at_level("WARNING"):
+        blocked.put(blocked.key("c"), [4])
+    assert "cannot be written" in caplog.text
