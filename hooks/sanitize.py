@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from mathwiki.csp import add_policy
 from mathwiki.pages import display_path
 from mathwiki.problems import Problem
 from mathwiki.report import report
@@ -26,3 +27,8 @@ def on_page_content(html: str, page, config, files) -> str:
         report(Problem(path, line, f"unsafe HTML removed: {what} (pages may not carry scripts or event handlers)"), log)
 
     return sanitize(html, on_removed)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Every page carries a Content-Security-Policy: scripts only from the site and the theme's own."""
+    return add_policy(output)

@@ -77,3 +77,17 @@ def test_phone_sized_screen_has_no_sideways_scroll(browser, site_url: str) -> No
     assert overflow <= 1
     assert phone.locator("label.md-header__button[for=__drawer]").is_visible()  # the menu button
     context.close()
+
+
+def test_the_content_security_policy_blocks_a_script_the_site_did_not_ship(page, site_url: str) -> None:
+    page.goto(site_url + TOPIC)
+    page.wait_for_load_state("networkidle")
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert policy and "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert page.console_errors == [], page.console_errors  # the theme's own scripts run under it
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.__owned = 1';"
+        " document.body.appendChild(s); }"
+    )
+    assert page.evaluate("() => window.__owned") is None
+    page.console_errors.clear()
