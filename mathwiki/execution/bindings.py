@@ -103,7 +103,9 @@ def resolve(
             cache.put(key, answer)
     if "error" in answer:
         return Problem(path, block_line, f"bind: {answer['error']}")
-    points = tuple(dict(p) for p in answer["points"])
+    # Names sorted: a fresh answer lists them as computed, a cached one as stored (sorted JSON); the code cache
+    # key hashes the points, so both must read alike or every build after a cold one reruns the page.
+    points = tuple(dict(sorted(p.items())) for p in answer["points"])
     expected = tuple(tuple(row) for row in answer["expected"])
     lines = tuple(claim_line(verify, name, target) for target in targets)
     return Binding(function, tuple(items), points, expected, lines)

@@ -243,7 +243,8 @@ def digest_key(cache: Cache | None, parts: list[str]) -> str:
 
 
 def _binding_key(binding: Binding) -> list[Any]:
-    return [binding.function, list(binding.points), [list(row) for row in binding.expected]]
+    points = [sorted(point.items()) for point in binding.points]  # the order of names never changes the key
+    return [binding.function, points, [list(row) for row in binding.expected]]
 
 
 def _build_font_cache(folder: Path) -> None:

@@ -83,3 +83,21 @@ def test_render_error_boxes() -> None:
     assert "not run (an earlier block failed)" in render(
         BlockResult("not-run", error="not run (an earlier block failed)"), str
     )
+
+
+def test_the_cache_key_of_a_bind_does_not_depend_on_the_order_of_names_in_its_points(tmp_path) -> None:
+    """After a cold build the points came back from the cache with their names sorted: the key must not change
+    (it did, and 19 of 32 code pages ran again on the next build)."""
+    from mathwiki.cache import Cache
+    from mathwiki.execution.runner import Binding, Block, PageJob, Runner
+    from mathwiki.execution.sandbox import probe
+
+    runner = Runner(Cache(tmp_path, "code", "t"), memory_mb=256, output_limit=1000, workers=1, sandbox=probe())
+
+    def job(points: tuple[dict[str, float], ...]) -> PageJob:
+        binding = Binding("f", ("df/dx",), points, ((1.0,),), (3,))
+        block = Block(source="def f(y, x): return x", line=2, options={"bind": "f: df/dx"}, binding=binding)
+        return PageJob("docs/p.md", (block,), 10.0)
+
+    assert runner.key(job(({"y": 1.0, "x": 2.0},))) == runner.key(job(({"x": 2.0, "y": 1.0},)))
+    assert runner.key(job(({"y": 1.0, "x": 2.0},))) != runner.key(job(({"y": 1.0, "x": 3.0},)))
