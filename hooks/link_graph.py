@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import AnchorLink
 
 from mathwiki import frontmatter
-from mathwiki.graph import links, model, render, wikilinks
+from mathwiki.graph import layout, links, model, render, wikilinks
 from mathwiki.pages import display_path, line_offset, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
@@ -155,7 +155,7 @@ def on_page_context(context, page, config, nav):
     bottom = ""
     if model.GETS_SECTIONS(src):
         only = model.linked_from_only(graph, src)
-        bottom = render.sections(
+        bottom = _local_graph(graph, src, url) + render.sections(
             graph.titled(graph.used_in.get(src, ())),
             graph.titled(only),
             url,
@@ -167,6 +167,44 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_post_page(output: str, page, config) -> str:
+    """Fill the whole wiki's graph in the finished HTML (after the search index read the page: the search
+    hooks expect page.content to change only around its edges)."""
+    graph = _state.graph
+    if graph is None or WIKI_GRAPH_MARK not in output or page.file.src_uri not in graph.pages:
+        return output
+    return output.replace(WIKI_GRAPH_MARK, _wiki_graph(graph, graph.pages[page.file.src_uri].url), 1)
+
+
+# Where the whole wiki's graph goes: a page (docs/graph.md) holds this empty element on a line of its own
+# (an element, not a comment: the sanitizer drops comments).
+WIKI_GRAPH_MARK = '<div class="wiki-graph-slot"></div>'
+LOCAL_GRAPH = ("page-graph", "Around this page")
+
+
+def _local_graph(graph: model.Graph, src: str, url: str) -> str:
+    hood = layout.neighbourhood(graph, src)
+    svg = layout.local_svg(graph, hood, lambda other: render.relative_url(graph.pages[other].url, url))
+    anchor, heading = LOCAL_GRAPH
+    link = ""
+    if _state.permalink:
+        link = f'<a class="headerlink" href="#{anchor}" title="Permanent link">{_state.permalink}</a>'
+    return (
+        f'{links.GENERATED_START}<h2 id="{anchor}">{heading}{link}</h2>'
+        f'<figure class="wiki-graph-figure"><div class="wiki-graph-scroll">{svg}</div>'
+        f"<figcaption>{layout.LOCAL_LEGEND}</figcaption></figure>{links.GENERATED_END}\n"
+    )
+
+
+def _wiki_graph(graph: model.Graph, url: str) -> str:
+    areas = {layout.area_of(src): page.title for src, page in graph.pages.items() if src.endswith("/index.md")}
+    svg = layout.wiki_svg(graph, lambda other: render.relative_url(graph.pages[other].url, url), areas)
+    return (
+        f'{links.GENERATED_START}<figure class="wiki-graph-figure wiki-graph-figure--wiki">'
+        f'<div class="wiki-graph-scroll">{svg}</div></figure>{links.GENERATED_END}'
+    )
+
+
 def _add_to_toc(page) -> None:
     """List the two sections in the page's table of contents (the right sidebar)."""
     toc = page.toc
@@ -175,6 +213,7 @@ def _add_to_toc(page) -> None:
         return
     if len(items) == 1 and items[0].level < 2:  # a page with an h1: its sections hang under it
         items = items[0].children
+    items.append(AnchorLink(LOCAL_GRAPH[1], LOCAL_GRAPH[0], 2))
     for anchor, heading, _ in (render.USED_IN, render.LINKED_FROM):
         items.append(AnchorLink(heading, anchor, 2))
 

@@ -147,6 +147,7 @@ REAL_NAV = [
     "Backpropagation",
     "Automatic Differentiation",
     "Tags",
+    "Graph",
     "Contributing",
     "Write a topic",
     "How the build works",

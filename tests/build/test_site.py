@@ -25,6 +25,7 @@ SECTIONS = [
     "the-math-inside",
     "examples",
     "code",
+    "page-graph",  # the local graph, drawn by the build, right before the two lists
     "used-in",
     "linked-from",
 ]
