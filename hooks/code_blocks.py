@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from mathwiki.cache import Cache
 from mathwiki.execution.jobs import page_job
 from mathwiki.execution.render import figure_name, render, render_problem
 from mathwiki.execution.runner import CACHE_VERSION, BlockResult, PageJob, PageResult, Runner
-from mathwiki.execution.sandbox import probe
+from mathwiki.execution.sandbox import probe, weak_sandbox_message
 from mathwiki.pages import display_path, read_sources
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -136,12 +137,19 @@ def on_files(files: Any, config: Any) -> Any:
         return files
     started = time.monotonic()
     sandbox = probe()
-    if sandbox.missing():
-        log.info("code blocks: some protections are off on this machine: %s", "; ".join(sandbox.missing()))
+    weak = weak_sandbox_message(
+        sandbox, allowed=settings.allow_weak_sandbox, ci=os.environ.get("CI", "").lower() == "true"
+    )
+    if weak is not None:
+        level, text = weak
+        if level == "error":
+            raise PluginError(text)
+        log.warning(text)
     runner = Runner(
         Cache(settings.cache_dir, "code", CACHE_VERSION),
         memory_mb=settings.code_memory_mb,
         output_limit=settings.output_limit_bytes,
+        page_output_limit=settings.page_output_limit_bytes,
         workers=settings.workers,
         sandbox=sandbox,
         mpl_cache=settings.cache_dir / "matplotlib",

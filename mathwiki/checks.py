@@ -14,8 +14,10 @@ the build's hook for its concern, so a build and ``check`` report the same thing
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -212,7 +214,7 @@ def check_code(pages: dict[str, str], settings: Settings, findings: Findings) ->
     from mathwiki.cache import Cache
     from mathwiki.execution.jobs import page_job
     from mathwiki.execution.runner import CACHE_VERSION, Runner
-    from mathwiki.execution.sandbox import probe
+    from mathwiki.execution.sandbox import probe, weak_sandbox_message
 
     if not settings.execute:
         return []
@@ -225,12 +227,21 @@ def check_code(pages: dict[str, str], settings: Settings, findings: Findings) ->
             jobs.append(job)
     if not jobs:
         return problems
+    sandbox = probe()
+    weak = weak_sandbox_message(
+        sandbox, allowed=settings.allow_weak_sandbox, ci=os.environ.get("CI", "").lower() == "true"
+    )
+    if weak is not None:
+        print(f"{weak[0]}: {weak[1]}", file=sys.stderr)
+        if weak[0] == "error":
+            problems.append(Problem("mkdocs.yml", 1, weak[1]))
     runner = Runner(
         Cache(settings.cache_dir, "code", CACHE_VERSION),
         memory_mb=settings.code_memory_mb,
         output_limit=settings.output_limit_bytes,
+        page_output_limit=settings.page_output_limit_bytes,
         workers=settings.workers,
-        sandbox=probe(),
+        sandbox=sandbox,
         mpl_cache=settings.cache_dir / "matplotlib",
     )
     for result in runner.run_pages(jobs):

@@ -32,6 +32,8 @@ class Settings:
     code_timeout_s: float = 10.0
     code_memory_mb: int = 1024
     output_limit_bytes: int = 65536
+    page_output_limit_bytes: int = 1 << 20  # all the output of one page; the rest is cut with a note
+    allow_weak_sandbox: bool = False  # under CI=true, a machine missing a protection fails the build unless set
     figures: bool = True
     figure_timeout_s: float = 60.0
     figure_max_grid: int = 400

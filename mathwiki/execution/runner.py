@@ -29,6 +29,7 @@ from typing import Any
 from mathwiki import isolation
 from mathwiki.cache import Cache
 from mathwiki.execution import sandbox as sandboxing
+from mathwiki.execution import tree
 from mathwiki.execution.worker import DONE, PROGRESS
 from mathwiki.fences import Fence
 from mathwiki.problems import Problem
@@ -113,6 +114,7 @@ class Runner:
         *,
         memory_mb: int = 1024,
         output_limit: int = 65536,
+        page_output_limit: int = 1 << 20,
         workers: int = 1,
         sandbox: sandboxing.Sandbox | None = None,
         mpl_cache: Path | None = None,
@@ -120,8 +122,11 @@ class Runner:
         self.cache = cache
         self.memory_mb = memory_mb
         self.output_limit = output_limit
+        self.page_output_limit = page_output_limit
         self.workers = workers
         self.sandbox = sandbox if sandbox is not None else sandboxing.probe()
+        if not self.sandbox.namespaces:
+            sandboxing.protect_parent()
         self.mpl_cache = mpl_cache
         self.started = 0  # worker processes started by this runner
         self._lock = threading.Lock()
@@ -132,7 +137,7 @@ class Runner:
         blocks = [
             [b.source, sorted(b.options.items()), _binding_key(b.binding) if b.binding else None] for b in job.blocks
         ]
-        limits = [job.timeout_s, self.memory_mb, self.output_limit]
+        limits = [job.timeout_s, self.memory_mb, self.output_limit, self.page_output_limit]
         parts = [
             sys.version,
             package_versions(),
@@ -196,30 +201,45 @@ class Runner:
         payload = {
             "blocks": [{"source": b.source, "run": b.run} for b in job.blocks],
             "output_limit": self.output_limit,
+            "page_output_limit": self.page_output_limit,
+            "tree_memory_mb": self.memory_mb,
             "landlock": self.sandbox.landlock_abi,
             "read_paths": [],
             "bindings": [
                 {"function": b.binding.function, "points": list(b.binding.points)} for b in job.blocks if b.binding
             ],
         }
+        # The address-space rlimit of each process stays a coarse wall above the tree's limit (numpy and
+        # matplotlib map more than they use); the tree's resident memory is what the page is held to.
         limits = isolation.Limits(
-            timeout_s=job.timeout_s, memory_mb=self.memory_mb, cpu_s=int(math.ceil(job.timeout_s)) + 1
+            timeout_s=job.timeout_s, memory_mb=self.memory_mb * 2, cpu_s=int(math.ceil(job.timeout_s)) + 1
         )
         workdir = tempfile.mkdtemp(prefix="mathwiki-code-")
+        group = tree.Cgroup.create(self.memory_mb << 20) if self.sandbox.cgroups else None
         try:
             mpl = Path(workdir) / ".matplotlib"
             self._copy_fonts(mpl)
             env = isolation.worker_environment(
                 {"MPLCONFIGDIR": str(mpl), "HOME": workdir, "TMPDIR": workdir, "MPLBACKEND": "Agg"}
             )
-            outcome = isolation.run_worker(
-                _WORKER, payload, limits, env=env, cwd=workdir, wrapper=list(self.sandbox.wrapper)
-            )
+            wrapper = [*(group.enter_command() if group else ()), *self.sandbox.wrapper]
+            outcome = isolation.run_worker(_WORKER, payload, limits, env=env, cwd=workdir, wrapper=wrapper)
+            out_of_memory = group is not None and group.out_of_memory()
         finally:
+            if group is not None:
+                group.remove()
             shutil.rmtree(workdir, ignore_errors=True)
         if outcome.ok and isinstance(outcome.value, dict):
-            return outcome.value
-        return _unfinished(job, outcome)
+            raw = outcome.value
+        else:
+            raw = _unfinished(job, outcome)
+        if out_of_memory:  # the kernel stopped a process of the page: the page failed, even if its code went on
+            raw = _unfinished(job, replace(outcome, status="crashed"))
+            raw["failure"]["message"] = (
+                f"the page's processes together used more than {self.memory_mb} MB of memory "
+                "(the limit covers every process the code starts)"
+            )
+        return raw
 
     def _copy_fonts(self, target: Path) -> None:
         """Give the worker a matplotlib font cache built once, so it is not rebuilt on every page."""

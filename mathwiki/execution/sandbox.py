@@ -1,24 +1,29 @@
 """The walls around a page's code: what is cut, how, and what is left when the platform cannot cut it.
 
-Two layers, each probed once per build and each optional:
+The build starts one worker per page; the worker forks the *page's process*, which alone runs the page's
+code (:mod:`mathwiki.execution.worker`). Each layer below is probed once per build (:func:`probe`) and is
+optional; a missing one is a warning, and under ``CI=true`` an error unless ``allow_weak_sandbox`` is set
+(:func:`weak_sandbox_message`).
 
-1. A wrapper around the worker process (parent side, :func:`probe`): util-linux ``unshare`` puts the worker in
-   new PID, mount and network namespaces (``--map-root-user`` adds a user namespace when the build is not
-   root), then ``setpriv`` sets no-new-privs and empties the capability sets, then ``/bin/sh`` stays as PID 1
-   of the namespace so the worker is an ordinary process (signals behave as usual). Effects: no network
-   interface but loopback; every process the code starts -- even one that called ``setsid`` or double-forked
-   -- is killed when the worker ends or times out (the kernel kills a PID namespace with its init); no
-   capability (no mount, module loading, raw I/O, clock setting) even when the build runs as root.
-2. Landlock, applied by the worker to itself before any page code runs (:func:`confine`): the code may write
-   only inside its fresh working folder (plus ``/dev/null``-like devices); it may read only the Python
-   installation, the system libraries and a few files of ``/etc`` (so not the repository, ``/root`` or the
-   build's home); it may not open or accept TCP connections; and it may not signal processes or reach abstract
-   UNIX sockets outside its own sandbox. This layer works without root and without namespaces (any kernel
-   >= 5.13 with Landlock enabled).
+1. Namespaces, around the worker: util-linux ``unshare`` puts it in new PID, mount and network namespaces
+   (``--map-root-user`` adds a user namespace when the build is not root), ``setpriv`` sets no-new-privs and
+   empties the capability sets, and ``/bin/sh`` stays as PID 1 so the worker is an ordinary process. Effects:
+   no network interface but loopback; no process outside the namespace is visible (so the build's
+   environment in ``/proc`` is out of reach); every process the code starts -- even one that called
+   ``setsid`` or double-forked -- dies with the namespace.
+2. Landlock, applied by the worker to itself before it forks (:func:`confine`): writes only inside the page's
+   fresh working folder; reads only the Python installation, the system libraries and a few files of
+   ``/etc``; no TCP bind or connect; no signals or abstract UNIX sockets outside the sandbox.
+3. In the page's process only, after it closed every descriptor but its own message pipe: capabilities
+   dropped for good (:func:`drop_capabilities`, for the case without namespaces), per-process rlimits
+   (:mod:`mathwiki.execution.tree`), and a seccomp filter that refuses ``socket(AF_UNIX, ...)``
+   (:func:`block_unix_sockets`), so a mounted Docker or D-Bus socket cannot be reached.
+4. One memory and process limit for the page's whole tree: a cgroup v2 (or v1) group when the build may
+   create one, else the worker's own watch that sums the resident memory of every descendant.
 
-Missing layers are reported as one INFO line by the hook, never as a warning: a laptop without user
-namespaces still builds, with the time, memory and CPU limits and the scrubbed environment of
-:mod:`mathwiki.isolation` only.
+Without namespaces the build makes itself non-dumpable (:func:`protect_parent`), so code running as the same
+user still cannot read the build's ``/proc/<pid>/environ``; the environment the worker gets is scrubbed by
+:mod:`mathwiki.isolation` in every case.
 """
 
 from __future__ import annotations
@@ -46,24 +51,35 @@ class Sandbox:
     wrapper: tuple[str, ...] = ()
     namespaces: bool = False  # PID + network + mount namespaces, capabilities dropped
     landlock_abi: int = 0  # 0: the kernel has no Landlock
+    seccomp: bool = False  # UNIX sockets refused
+    cgroups: bool = False  # one memory and process limit for the page's whole tree, kept by the kernel
 
     @property
     def description(self) -> str:
         """A stable text for cache keys and log lines."""
-        return f"namespaces={int(self.namespaces)} landlock={self.landlock_abi}"
+        return (
+            f"namespaces={int(self.namespaces)} landlock={self.landlock_abi} seccomp={int(self.seccomp)} "
+            f"cgroups={int(self.cgroups)}"
+        )
 
     def missing(self) -> list[str]:
-        """Protections that are off on this machine, in words."""
+        """Protections that are off on this machine, in words (each a reason the sandbox is weaker)."""
         off = []
         if not self.namespaces:
             off.append(
-                "no PID/network namespace (unshare failed): processes the code starts in a new session may "
-                "outlive the page, and the network is not cut"
+                "no PID/network namespace (unshare failed): the network is not cut, and "
+                + (
+                    "the code runs as the build's user, so it can read the build's environment in /proc"
+                    if os.geteuid() != 0
+                    else "the code runs as nobody without namespaces"
+                )
             )
         if self.landlock_abi == 0:
-            off.append("no Landlock: the code can write and read files wherever the build's user can")
+            off.append("no Landlock: the code can write and read files wherever its user can")
         elif self.landlock_abi < 4 and not self.namespaces:
             off.append("Landlock is too old to cut TCP")
+        if not self.seccomp:
+            off.append("no seccomp (pyseccomp or libseccomp missing): the code can connect to UNIX sockets")
         return off
 
 
@@ -78,19 +94,104 @@ def wrapper_command() -> list[str]:
 
 def probe(timeout_s: float = 10.0) -> Sandbox:
     """Find which protections work here: run the wrapper once on ``true`` and ask the kernel for Landlock."""
+    from mathwiki.execution import tree
+
     abi = landlock_abi()
+    seccomp = seccomp_available()
+    group = tree.Cgroup.create(64 << 20)
+    cgroups = group is not None
+    if group is not None:
+        group.remove()
+    weak = Sandbox((), False, abi, seccomp, cgroups)
     command = wrapper_command()
     if not (shutil.which("unshare") and shutil.which("setpriv") and os.path.exists("/bin/sh")):
-        return Sandbox((), False, abi)
+        return weak
     try:
         done = subprocess.run(
             [*command, "true"], capture_output=True, timeout=timeout_s, check=False, stdin=subprocess.DEVNULL
         )
     except (OSError, subprocess.SubprocessError):
-        return Sandbox((), False, abi)
+        return weak
     if done.returncode != 0:
-        return Sandbox((), False, abi)
-    return Sandbox(tuple(command), True, abi)
+        return weak
+    return Sandbox(tuple(command), True, abi, seccomp, cgroups)
+
+
+def weak_sandbox_message(sandbox: Sandbox, *, allowed: bool, ci: bool) -> tuple[str, str] | None:
+    """``(level, text)`` for a machine missing protections: a warning, or an error under CI unless allowed."""
+    missing = sandbox.missing()
+    if not missing:
+        return None
+    text = "code blocks: the sandbox is weaker on this machine: " + "; ".join(missing)
+    if ci and not allowed:
+        return "error", text + " (CI=true: set extra.mathwiki.allow_weak_sandbox: true to build anyway)"
+    return "warning", text
+
+
+# --- worker side: capabilities, seccomp ---
+
+
+_PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 4, 24, 47, 4
+_CAP_LAST = 63
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def protect_parent() -> bool:
+    """Without a PID namespace the page's code would see the build in ``/proc``: a non-dumpable process's
+    ``/proc/<pid>/environ`` (and memory) can only be read with CAP_SYS_PTRACE, which page code never has."""
+    try:
+        return _libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def drop_capabilities() -> bool:
+    """Empty every capability set of this process for good (what ``setpriv`` does in the wrapper): even a build
+    run as root gives page code no capability, and an ``execve`` cannot win one back."""
+    libc = _libc()
+    for cap in range(_CAP_LAST + 1):
+        libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)  # EINVAL past the kernel's last capability: fine
+    libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = _CapHeader(_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    ok = libc.capset(ctypes.byref(header), data) == 0
+    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    return ok
+
+
+def seccomp_available() -> bool:
+    try:
+        import pyseccomp  # noqa: F401
+    except (ImportError, OSError):  # the package, or the system's libseccomp, is missing
+        return False
+    return True
+
+
+_AF_UNIX = 1
+
+
+def block_unix_sockets() -> bool:
+    """Refuse ``socket(AF_UNIX, ...)`` to this process and its children (seccomp, via libseccomp).
+
+    A pathname UNIX socket (a runner's ``docker.sock``) lives in the file system, so no namespace cuts it:
+    the page's code cannot create a UNIX socket at all. ``socketpair`` stays (it reaches nothing outside).
+    """
+    try:
+        import pyseccomp as seccomp
+    except (ImportError, OSError):
+        return False
+    rules = seccomp.SyscallFilter(seccomp.ALLOW)
+    rules.add_rule(seccomp.ERRNO(1), "socket", seccomp.Arg(0, seccomp.EQ, _AF_UNIX))  # EPERM
+    rules.load()
+    return True
 
 
 # --- worker side: Landlock ---

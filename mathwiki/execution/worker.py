@@ -1,16 +1,22 @@
 """The worker process that runs one page's ``python`` blocks (started by :mod:`mathwiki.execution.runner`).
 
-Payload: ``{"blocks": [{"source": str, "run": bool}], "output_limit": int, "read_paths": [str],
-"landlock": int, "bindings": [...]}``. The working directory is the page's fresh temporary folder.
+Payload: ``{"blocks": [{"source": str, "run": bool}], "output_limit": int, "page_output_limit": int,
+"tree_memory_mb": int, "read_paths": [str], "landlock": int, "bindings": [...]}``. The working directory is
+the page's fresh temporary folder.
 
-Before any page code runs the worker confines itself (:func:`mathwiki.execution.sandbox.confine`). Blocks
-run in order in one namespace; what they print (``sys.stdout`` and ``sys.stderr``, interleaved) is kept up to
-``output_limit`` bytes a block, the rest only counted. After each block every open pyplot figure is saved as
-PNG and closed, as Jupyter does. The first failing block stops the page.
+The worker confines itself (:func:`mathwiki.execution.sandbox.confine`), becomes the subreaper of everything
+below it and forks the *page's process*, which closes the worker's pipe to the build, drops what it may still
+hold and runs the blocks. So the code never holds the channel the build reads: the page's process sends one
+JSON line per event on its own pipe, and the worker checks each (:mod:`mathwiki.execution.messages`), watches
+the tree's memory and process count (:mod:`mathwiki.execution.tree`), kills whatever is left when the page's
+process ends, and writes the answer itself.
 
-Before each block the worker writes ``PROGRESS <k>`` on its real stderr, and after it ``DONE <json>`` with the
-block's output, so when the worker never answers (time limit, killed, ``os._exit``) the parent still knows
-which block was running and what the blocks before it printed.
+Blocks run in order in one namespace; what they print (``sys.stdout`` and ``sys.stderr``, interleaved) is kept
+up to ``output_limit`` bytes a block and ``page_output_limit`` bytes a page, the rest only counted. After each
+block every open pyplot figure is saved as PNG and closed, as Jupyter does. The first failing block stops the
+page. For each checked block the worker writes ``PROGRESS <k>`` and ``DONE <json>`` on its real stderr, so
+when it never answers (time limit, killed) the build still knows which block was running and what the blocks
+before it printed.
 """
 
 from __future__ import annotations
@@ -27,10 +33,9 @@ import traceback
 from typing import Any
 
 from mathwiki import isolation
-from mathwiki.execution import sandbox
+from mathwiki.execution import messages, sandbox, tree
 
-PROGRESS = "mathwiki-progress: block "
-DONE = "mathwiki-progress: done "
+PROGRESS, DONE = messages.PROGRESS, messages.DONE
 _MESSAGE_CAP = 2000
 _TRACEBACK_CAP = 8000
 
@@ -152,22 +157,20 @@ def _call_binding(namespace: dict[str, Any], binding: dict[str, Any]) -> dict[st
     return {"values": values}
 
 
-def handle(payload: dict[str, Any]) -> dict[str, Any]:
+def run_page(payload: dict[str, Any], send: Any) -> None:
+    """The page's process: run the blocks, report each on ``send`` (one JSON line per message)."""
     limit = int(payload["output_limit"])
-    landlock = sandbox.confine(os.getcwd(), payload.get("read_paths", ()), abi=int(payload.get("landlock", 0)))
+    budget = [int(payload.get("page_output_limit", limit))]  # bytes of output left for the whole page
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-    results: list[dict[str, Any]] = []
-    failure: dict[str, Any] | None = None
     real_stdout, real_stderr = sys.stdout, sys.stderr
     for index, block in enumerate(payload["blocks"]):
         if not block["run"]:
-            results.append({"status": "skipped"})
             continue
-        _progress(f"{PROGRESS}{index}")
+        send({"start": index})
         filename = f"<block {index}>"
         source = block["source"]
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-        sink = _CappedSink(limit)
+        sink = _CappedSink(max(0, min(limit, budget[0])))
         stream = _text_stream(sink)
         sys.stdout = sys.stderr = stream
         error: BaseException | None = None
@@ -181,23 +184,72 @@ def handle(payload: dict[str, Any]) -> dict[str, Any]:
             except (OSError, ValueError):
                 pass
             sys.stdout, sys.stderr = real_stdout, real_stderr
+        budget[0] -= len(sink.kept)
         try:
             figures = _figures()
         except Exception as exc:  # noqa: BLE001
             figures = []
             if error is None:
                 error = RuntimeError(f"could not save the figure: {type(exc).__name__}: {exc}")
-        results.append({"status": "ok", "output": sink.text(), "dropped": sink.dropped, "figures": figures})
-        if error is None:  # what a later crash would lose: the output (figures are too big to repeat)
-            _progress(DONE + json.dumps({"block": index, "output": sink.text(), "dropped": sink.dropped}))
-        else:
-            results[-1]["status"] = "failed"
-            failure = {"block": index, **_describe(error, filename)}
-            break
-    bindings = []
-    if failure is None:
-        bindings = [_call_binding(namespace, binding) for binding in payload.get("bindings", ())]
-    return {"blocks": results, "failure": failure, "bindings": bindings, "landlock": landlock}
+        entry: dict[str, Any] = {"block": index, "output": sink.text(), "dropped": sink.dropped, "figures": figures}
+        if error is not None:
+            entry["failure"] = _describe(error, filename)
+        send(entry)
+        if error is not None:
+            return
+    send({"bindings": [_call_binding(namespace, binding) for binding in payload.get("bindings", ())]})
+
+
+def _child(payload: dict[str, Any], write_fd: int, stderr_fd: int, memory_bytes: int) -> None:
+    """In the forked page process: let go of everything of the worker's, put up the walls, run the page."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(stderr_fd, 1)
+    os.dup2(stderr_fd, 2)
+    keep = sorted({0, 1, 2, write_fd})
+    for low, high in zip(keep, [*keep[1:], 1 << 16], strict=True):
+        os.closerange(low + 1, high)  # the result pipe to the build among them: the page cannot write to it
+    sandbox.drop_capabilities()  # the wrapper has done it already when there is one; twice does no harm
+    tree.apply_rlimits(memory_bytes)
+    sandbox.block_unix_sockets()
+    channel = os.fdopen(write_fd, "w", encoding="utf-8", buffering=1)
+
+    def send(message: dict[str, Any]) -> None:
+        channel.write(json.dumps(message) + "\n")
+        channel.flush()
+
+    run_page(payload, send)
+    channel.close()
+
+
+def handle(payload: dict[str, Any]) -> dict[str, Any]:
+    """The worker: fork the page's process, watch its tree, and build the answer from what it sent, checked."""
+    landlock = sandbox.confine(os.getcwd(), payload.get("read_paths", ()), abi=int(payload.get("landlock", 0)))
+    memory_bytes = int(payload.get("tree_memory_mb", 0)) << 20
+    tree.become_subreaper()
+    read_fd, write_fd = os.pipe()
+    err_read, err_write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            os.close(read_fd)
+            os.close(err_read)
+            _child(payload, write_fd, err_write, memory_bytes)
+        except BaseException:  # noqa: BLE001
+            code = 70
+        os._exit(code)
+    os.close(write_fd)
+    os.close(err_write)
+    reader = messages.Reader(payload)
+    watch = tree.Watch(os.getpid(), memory_bytes)
+    status = messages.pump(read_fd, err_read, pid, reader, watch, _progress)
+    tree.kill_all(os.getpid())
+    answer = reader.answer(status, watch, memory_bytes)
+    answer["landlock"] = landlock
+    return answer
 
 
 if __name__ == "__main__":
