@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1:8000
 # Material prints a banner about MkDocs 2 on every build: noise here.
 export NO_MKDOCS_2_WARNING := 1
@@ -16,24 +17,30 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
+# The maths engine (KaTeX), pinned by package-lock.json; Node.js and npm come from Debian's nodejs and npm.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
 ## serve: build the wiki and serve it on http://127.0.0.1:8000/ (rebuilds on every save)
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
 ## build: build the site into site/ in strict mode, as CI does
-build: $(STAMP)
+build: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
 
 ## test: every test: the core, the fences, real builds, and the site in headless Chromium
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 ## test-fast: the core and fence tests only (no real builds, no browser)
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser"
 
 ## check: every check of the build on docs/ without building (python -m mathwiki check), then lint
-check: $(STAMP)
+check: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mathwiki check docs/
 	$(MAKE) lint
 
@@ -44,7 +51,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: every benchmark (slow; prints figures, asserts nothing)
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 ## lock: re-pin requirements.txt from requirements-dev.in

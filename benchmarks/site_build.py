@@ -18,6 +18,7 @@ so a busy moment hurts each kind alike; medians of ``--runs``.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import random
 import shutil
@@ -165,6 +166,18 @@ def _site_figures(site: Path, pages: int) -> tuple[float, float]:
     return html / pages / 1024, (site / "search" / "search_index.json").stat().st_size / 1024**2
 
 
+def _page_weights(site: Path) -> tuple[float, float, float, float]:
+    """Median and largest HTML of a topic page (and gzipped median), and the maths assets, in KB."""
+    sizes, zipped = [], []
+    for page in (site / "topics").rglob("index.html"):
+        data = page.read_bytes()
+        if b"verify" in data or b"katex" in data:
+            sizes.append(len(data) / 1024)
+            zipped.append(len(gzip.compress(data)) / 1024)
+    assets = sum(f.stat().st_size for f in (site / "assets" / "katex").rglob("*") if f.is_file()) / 1024
+    return statistics.median(sizes), statistics.median(zipped), max(sizes), assets
+
+
 def synthetic(sizes: list[int], runs: int) -> None:
     print(f"generated wikis, {os.cpu_count()} cores; medians of {runs} alternating runs (cold: one run)")
     head = (
@@ -222,12 +235,18 @@ def main() -> None:
         for _ in range(args.runs):  # interleaved, so both see the same machine load
             warm.append(build(site, cache))
             plain.append(build(site, cache, PLAIN))
+        build(site, cache)  # the site of our build, for its sizes
+        weights = _page_weights(site)
     pages = len(list((ROOT / "docs").rglob("*.md")))
     print(f"real site: {pages} pages, {os.cpu_count()} cores")
     print(f"cold  (empty cache): median {statistics.median(cold):6.2f} s  of {len(cold)} runs")
     print(f"warm  (cache full):  median {statistics.median(warm):6.2f} s  of {len(warm)} runs")
     print(f"plain (checks off):  median {statistics.median(plain):6.2f} s  of {len(plain)} runs")
     print(f"warm / plain = {statistics.median(warm) / statistics.median(plain):.2f}")
+    print(
+        f"HTML per topic page: median {weights[0]:.0f} KB ({weights[1]:.0f} KB gzipped), largest {weights[2]:.0f} KB;"
+        f" maths stylesheet and fonts {weights[3]:.0f} KB, loaded once"
+    )
 
 
 if __name__ == "__main__":

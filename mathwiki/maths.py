@@ -1,7 +1,8 @@
-"""Formulas typeset at build time: LaTeX in, MathML out.
-
-The browser renders MathML natively, so the site needs no maths script, no font from a CDN, and nothing that
-can break with Material's instant navigation. latex2mathml is a maintained, pure-Python converter.
+"""Formulas typeset at build time with KaTeX: the site ships HTML (drawn with KaTeX's own fonts, which ship with
+the site) and MathML for screen readers. No maths script runs in the reader's browser and nothing comes from
+another host. The engine runs in one long-lived Node process (:mod:`mathwiki.typeset`); formulas are asked for a
+page at a time, and kept in the build cache by their text, so a warm build typesets only the formulas that
+changed.
 """
 
 from __future__ import annotations
@@ -9,38 +10,32 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from latex2mathml import __version__ as _converter_version
-from latex2mathml.converter import convert
-
+from mathwiki import typeset as typeset_engine
 from mathwiki.cache import Cache
 
+ENGINE = "katex"
 _ARITHMATEX = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>',
     re.DOTALL,
 )
 _INLINE = re.compile(r"^\\\((?P<tex>.*)\\\)$", re.DOTALL)
 _BLOCK = re.compile(r"^\\\[(?P<tex>.*)\\\]$", re.DOTALL)
+# LaTeX's eqnarray (three columns, "&=&"), which KaTeX does not have, read as the array it lays out.
+_EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
 
 
 class MathError(ValueError):
-    """LaTeX that the converter cannot typeset."""
-
-
-# Environments latex2mathml lays out as a table; the others it knows only by these names.
-_ENVIRONMENTS = {"aligned": "align*", "align": "align*", "gathered": "gather*", "alignedat": "align*"}
-_ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned|align|gathered|alignedat)\}")
-_LOOSE_AMPERSAND = re.compile(r"<mi>&(amp;)?</mi>")
+    """LaTeX that the engine cannot typeset (the message is the engine's)."""
 
 
 def _normalise(latex: str) -> str:
-    return _ENVIRONMENT.sub(lambda m: f"\\{m.group(1)}{{{_ENVIRONMENTS[m.group(2)]}}}", latex)
+    return _EQNARRAY.sub(lambda m: r"\begin{array}{rcl}" if m.group(1) == "begin" else r"\end{array}", latex)
 
 
-MATHS_VERSION = "2"  # bump when the conversion below changes, so stored formulas are converted again
+MATHS_VERSION = "3"  # bump when the conversion below changes, so stored formulas are typeset again
 
 
 class FormulaStore:
@@ -54,12 +49,12 @@ class FormulaStore:
 
     def __init__(self) -> None:
         self._cache: Cache | None = None
-        self._known: dict[str, list[Any]] = {}  # key -> [mathml, builds since last used]
+        self._known: dict[str, list[Any]] = {}  # key -> [html, builds since last used]
         self._used: set[str] = set()
         self._added = False
 
     def open(self, root: Path) -> None:
-        self._cache = Cache(root, "maths", f"{MATHS_VERSION}-{_converter_version}")
+        self._cache = Cache(root, "maths", f"{MATHS_VERSION}-{typeset_engine.fingerprint(ENGINE)}")
         stored = self._cache.get(self._cache.key("formulas"))
         self._known = stored if isinstance(stored, dict) else {}
         self._used = set()
@@ -72,8 +67,8 @@ class FormulaStore:
         self._used.add(key)
         return found[0]
 
-    def add(self, key: str, mathml: str) -> None:
-        self._known[key] = [mathml, 0]
+    def add(self, key: str, typeset: str) -> None:
+        self._known[key] = [typeset, 0]
         self._used.add(key)
         self._added = True
 
@@ -81,10 +76,10 @@ class FormulaStore:
         if self._cache is None:
             return
         kept = {}
-        for key, (mathml, age) in self._known.items():
+        for key, (typeset, age) in self._known.items():
             age = 0 if key in self._used else age + 1
             if age <= self.KEEP_BUILDS:
-                kept[key] = [mathml, age]
+                kept[key] = [typeset, age]
         if self._added or any(age for _, age in kept.values()) or len(kept) != len(self._known):
             self._cache.put(self._cache.key("formulas"), kept)
         self._known, self._used, self._added = kept, set(), False
@@ -93,49 +88,105 @@ class FormulaStore:
 STORE = FormulaStore()
 
 
-def to_mathml(latex: str, display: bool) -> str:
-    """MathML for ``latex``; raises ``MathError`` for LaTeX it cannot typeset."""
-    key = ("block:" if display else "inline:") + latex
-    found = STORE.get(key)
-    if found is None:
-        found = _convert(latex, display)
-        STORE.add(key, found)
-    return found
+def _key(latex: str, display: bool) -> str:
+    return ("block:" if display else "inline:") + latex
 
 
-@lru_cache(maxsize=8192)
-def _convert(latex: str, display: bool) -> str:
-    try:
-        mathml = convert(_normalise(latex), display="block" if display else "inline")
-    except Exception as exc:  # the converter raises many kinds; all mean "cannot typeset this"
-        raise MathError(f"cannot typeset formula {latex.strip()!r}: {exc}") from exc
-    if _LOOSE_AMPERSAND.search(mathml):
-        raise MathError(
-            f"cannot typeset formula {latex.strip()!r}: '&' outside an alignment environment "
-            "(use \\begin{aligned} ... \\end{aligned})"
-        )
-    return mathml
+def typeset_many(formulas: list[tuple[str, bool]]) -> list[str | MathError]:
+    """The typeset HTML of each ``(latex, display)``, or the engine's error; one engine round trip for the misses."""
+    found: list[str | MathError | None] = [STORE.get(_key(latex, display)) for latex, display in formulas]
+    missing = sorted({(latex, display) for (latex, display), got in zip(formulas, found, strict=True) if got is None})
+    if missing:
+        results = typeset_engine.engine(ENGINE).typeset([(_normalise(latex), display) for latex, display in missing])
+        done: dict[tuple[str, bool], str | MathError] = {}
+        for (latex, display), result in zip(missing, results, strict=True):
+            if result.error:
+                done[(latex, display)] = MathError(f"cannot typeset formula {latex.strip()!r}: {result.error}")
+            else:
+                done[(latex, display)] = result.html
+                STORE.add(_key(latex, display), result.html)
+        found = [done[f] if got is None else got for f, got in zip(formulas, found, strict=True)]
+    return [got if got is not None else MathError("internal: formula not typeset") for got in found]
+
+
+def typeset(latex: str, display: bool) -> str:
+    """The typeset HTML of one formula; raises ``MathError`` for LaTeX the engine cannot typeset."""
+    (result,) = typeset_many([(latex, display)])
+    if isinstance(result, MathError):
+        raise result
+    return result
 
 
 def render_arithmatex(page_html: str, on_error: Callable[[str, str], None]) -> str:
-    """Replace every formula that ``pymdownx.arithmatex`` (generic mode) left in ``page_html`` with MathML.
+    """Replace every formula that ``pymdownx.arithmatex`` (generic mode) left in ``page_html`` with typeset maths.
 
     ``on_error(latex, message)`` is called for a formula that cannot be typeset; the formula then stays
     visible as its source in an error box.
     """
-
-    def replace(match: re.Match[str]) -> str:
+    matches = list(_ARITHMATEX.finditer(page_html))
+    formulas = []
+    for match in matches:
         body = html.unescape(match.group("body").strip())
         display = match.group("tag") == "div"
         inner = (_BLOCK if display else _INLINE).match(body)
-        latex = inner.group("tex") if inner else body
-        try:
-            mathml = to_mathml(latex, display)
-        except MathError as exc:
-            on_error(latex, str(exc))
-            return f'<code class="math-error" title="{html.escape(str(exc))}">{html.escape(latex)}</code>'
-        if display:
-            return f'<div class="math-display">{mathml}</div>'
-        return f'<span class="math-inline">{mathml}</span>'
+        formulas.append((inner.group("tex") if inner else body, display))
+    results = typeset_many(formulas)
+    parts, at = [], 0
+    for match, (latex, display), result in zip(matches, formulas, results, strict=True):
+        parts.append(page_html[at : match.start()])
+        at = match.end()
+        if isinstance(result, MathError):
+            on_error(latex, str(result))
+            parts.append(f'<code class="math-error" title="{html.escape(str(result))}">{html.escape(latex)}</code>')
+        elif display:
+            parts.append(f'<div class="math-display">{result}</div>')
+        else:
+            parts.append(f'<span class="math-inline">{result}</span>')
+    parts.append(page_html[at:])
+    return "".join(parts)
 
-    return _ARITHMATEX.sub(replace, page_html)
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DISPLAY_OPEN = re.compile(r"^ {0,3}\$\$")
+
+
+def separate_display_maths(markdown: str) -> str:
+    """Give every ``$$`` block a blank line before and after it, so a display formula right under a line of
+    text (or right above one) is display maths rather than a literal ``$$`` squeezed into the paragraph.
+    Code fences are left alone. The page's line numbers are not used after this point."""
+    out: list[str] = []
+    lines = markdown.split("\n")
+    fence: str | None = None
+    in_maths = False
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if opened and not in_maths:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        stripped = line.strip()
+        if not in_maths and _DISPLAY_OPEN.match(line) and not line.lstrip().startswith(">"):
+            if out and out[-1].strip():
+                out.append("")
+            rest = stripped[2:]
+            in_maths = not rest.endswith("$$") or rest == ""
+            if rest.endswith("$$") and rest != "":
+                out.append(line)
+                if index + 1 < len(lines) and lines[index + 1].strip():
+                    out.append("")
+                continue
+            out.append(line)
+            continue
+        if in_maths and stripped.endswith("$$"):
+            in_maths = False
+            out.append(line)
+            if index + 1 < len(lines) and lines[index + 1].strip():
+                out.append("")
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -53,12 +53,13 @@ _MATHML_ATTRIBUTES = {
     "lspace", "rspace", "movablelimits", "accent", "accentunder", "columnalign", "columnspacing", "rowspacing",
     "columnlines", "rowlines", "frame", "width", "height", "depth", "linethickness", "encoding", "notation",
     "symmetric", "largeop", "minsize", "maxsize", "open", "close", "separators", "voffset", "columnspan",
-    "rowspan", "align", "rowalign", "equalrows", "equalcolumns",
+    "rowspan", "align", "rowalign", "equalrows", "equalcolumns", "mathbackground", "mathcolor", "mathsize",
 }  # fmt: skip
 _SVG_ATTRIBUTES = {
     "viewbox", "xmlns", "d", "fill", "stroke", "stroke-width", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r",
     "rx", "ry", "points", "transform", "width", "height", "preserveaspectratio", "opacity", "font-size",
     "text-anchor", "dominant-baseline", "focusable",
+    "viewBox", "preserveAspectRatio",  # as the HTML parser of nh3 spells them in SVG (the finder lowercases)
 }  # fmt: skip
 ATTRIBUTES: dict[str, set[str]] = {
     "*": _GLOBAL,
@@ -85,13 +86,17 @@ STYLE_PROPERTIES = {
     "height", "width", "min-width", "max-width", "vertical-align", "margin-left", "margin-right", "margin-top",
     "margin-bottom", "padding-left", "padding-right", "top", "bottom", "left", "text-align", "border-bottom-width",
     "border-top-width", "border-right-width", "border-left-width", "color", "background-color", "font-size",
+    "position",  # only "position: relative" (KaTeX nudges a glyph with it): see _attribute_filter
 }  # fmt: skip
+_POSITION = re.compile(r"(?i)(^|;)\s*position\s*:\s*(?!relative\s*(;|$))[^;]*")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,30}):")
 _INPUT_TYPES = {"radio", "checkbox"}  # tabbed content and task lists
 _REMOVED_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "select"}
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "style":  # a fixed or absolute box could cover the page: only relative positions stay
+        return _POSITION.sub(r"\1", value)
     if tag == "input" and name == "type" and value.lower() not in _INPUT_TYPES:
         return None
     if name in ("src", "srcset") and value.lower().startswith("data:") and not value.lower().startswith("data:image/"):
@@ -136,6 +141,8 @@ class _Finder(HTMLParser):
                     self.removed.append((f"the {scheme}: URL in {name}= on <{tag}>", f"{scheme}:"))
                 elif _attribute_filter(tag, name, value) is None:
                     self.removed.append((f"the value of {name}= on <{tag}>", name))
+            elif name == "style" and _POSITION.search(value):
+                self.removed.append((f"a position other than relative in style= on <{tag}>", "position"))
             elif _attribute_filter(tag, name, value) is None:
                 self.removed.append((f"the value of {name}= on <{tag}>", value))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from mathwiki.maths import MathError, to_mathml
+from mathwiki.maths import MathError, typeset
 from plots.figure import Figure
 from plots.pipeline import Drawn
 
@@ -22,7 +22,7 @@ def file_names(key: str) -> tuple[str, str]:
 
 def _math(latex: str) -> str:
     try:
-        return to_mathml(latex, False)
+        return typeset(latex, False)
     except MathError:
         return f"<code>{html.escape(latex)}</code>"
 

@@ -51,6 +51,8 @@ def prose_text(html: str) -> str:
     import re
 
     html = re.sub(r"<(pre|code|script|style|textarea)\b.*?</\1>", " ", html, flags=re.DOTALL | re.IGNORECASE)
+    # a typeset formula keeps its TeX in the MathML's annotation, for screen readers and copy: not prose
+    html = re.sub(r"<annotation\b.*?</annotation>", " ", html, flags=re.DOTALL)
     html = re.sub(r"<[^>]+>", " ", html)
     return html
 

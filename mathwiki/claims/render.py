@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mathwiki.claims.model import FenceLine, FenceResult
-from mathwiki.maths import MathError, to_mathml
+from mathwiki.maths import MathError, typeset
 
 MARKS = {
     "verified": ("✓", "proved by SymPy"),
@@ -22,8 +22,12 @@ MARKS = {
 
 
 def _maths(latex: str, display: bool = True) -> str:
+    """Typeset ``latex``; ``display`` sets it in display style but inline, so a table cell holds no display block
+    (with its own margins and centring) and the cells of a row share one baseline."""
     try:
-        return to_mathml(latex, display)
+        if display and not latex.lstrip().startswith("\\begin"):
+            return typeset("\\displaystyle " + latex, False)
+        return typeset(latex, display)
     except MathError:
         return f'<code class="verify-source">{html.escape(latex)}</code>'
 
@@ -62,7 +66,7 @@ def _row(item: FenceLine) -> str:
     else:
         mark = ""
     classes = f"verify-row verify-{item.kind}" + (f" verify-{verdict}" if verdict else "")
-    out = f'<tr class="{classes}">{cells}<td class="verify-status">{mark}</td></tr>'
+    out = f'<tr class="{classes}"><td class="verify-status">{mark}</td>{cells}</tr>'
     message = (
         item.error
         if item.kind == "error"
@@ -99,17 +103,22 @@ def render_fence(result: FenceResult, sympy_version: str) -> str:
     """The checked fence: one row per line, marks on claims, and what SymPy computed in a <details>."""
     rows = "".join(_row(item) for item in result.lines if item.kind != "comment")
     computed = [item.result for item in result.lines if item.result and item.result.computed_latex]
-    details = ""
-    if computed:
-        items = "".join(
-            f'<li><span class="verify-label">{html.escape(r.label)}</span> = {_maths(r.computed_latex, False)}</li>'
-            for r in computed
-        )
-        details = (
-            '<details class="verify-details">'
-            f"<summary>checked with SymPy {html.escape(sympy_version)}</summary>"
-            f"<ul>{items}</ul></details>"
-        )
+    items = "".join(
+        f'<li><span class="verify-label">{html.escape(r.label)}</span> = {_maths(r.computed_latex, False)}</li>'
+        for r in computed
+    )
+    legend = "".join(
+        f'<li><span class="verify-key verify-mark verify-{verdict}" aria-hidden="true">{symbol}</span> '
+        f"{html.escape(meaning)}</li>"
+        for verdict, (symbol, meaning) in [*MARKS.items(), ("error", ("!", "the line could not be read"))]
+    )
+    summary = f"checked with SymPy {html.escape(sympy_version)} · what the marks mean"
+    details = (
+        f'<details class="verify-details"><summary>{summary}</summary>'
+        f'<ul class="verify-legend">{legend}</ul>'
+        + (f'<p class="verify-computed-title">What SymPy computed:</p><ul>{items}</ul>' if items else "")
+        + "</details>"
+    )
     error = f'<p class="verify-message verify-unchecked">{html.escape(result.error)}</p>' if result.error else ""
     return f'<div class="verify"><table class="verify-table"><tbody>{rows}</tbody></table>{error}{details}</div>'
 

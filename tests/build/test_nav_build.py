@@ -150,6 +150,7 @@ REAL_NAV = [
     "Graph",
     "Contributing",
     "Write a topic",
+    "Notation",
     "How the build works",
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 
@@ -41,6 +43,11 @@ def checked() -> dict[str, FenceResult]:
     return {normalise(BODY): relocate(fence, 4)}
 
 
+def _without_tex_annotations(html: str) -> str:
+    """The page without KaTeX's TeX annotations (the formula's source, kept in the MathML for screen readers)."""
+    return re.sub(r'<annotation encoding="application/x-tex">.*?</annotation>', "", html, flags=re.S)
+
+
 def test_marks_and_mathml(checked: dict[str, FenceResult]) -> None:
     html = _render(PAGE, results=checked)
     assert html.count('class="verify-mark verify-verified"') == 1
@@ -52,18 +59,22 @@ def test_marks_and_mathml(checked: dict[str, FenceResult]) -> None:
     assert "wrong derivative: claimed ∂f/∂y = x^2 + 2" in html  # the message is visible in the page
     assert "is not a variable of f(x, y)" in html
     # definitions get no mark: 3 claims, 3 marks
-    assert html.count("verify-mark ") == 3
+    assert html.count('class="verify-mark ') == 3
+    # the legend a reader can open: every mark and what it means
+    legend = html.split('class="verify-legend"', 1)[1].split("</ul>", 1)[0]
+    for text in ("proved by SymPy", "agrees numerically", "wrong", "not checked", "could not be read"):
+        assert text in legend
 
 
 def test_no_raw_latex_outside_messages(checked: dict[str, FenceResult]) -> None:
     html = _render(PAGE, results=checked)
     rows = [part for part in html.split("<tr") if "verify-message" not in part.split(">")[0]]
-    assert not any("\\frac" in row for row in rows)
+    assert not any("\\frac" in _without_tex_annotations(row) for row in rows)
 
 
 def test_switched_off_renders_plain_maths() -> None:
     html = _render(PAGE, enabled=False)
-    assert "<math" in html and "verify-mark" not in html and "\\frac" not in html
+    assert "<math" in html and "verify-mark" not in html and "\\frac" not in _without_tex_annotations(html)
 
 
 def test_fence_missing_from_prepass_says_so() -> None:

@@ -1,8 +1,27 @@
+"""Formulas typeset by KaTeX through the long-lived engine process; the $$ splitter; TeX left in page text."""
+
 from __future__ import annotations
+
+import html as html_module
+import re
 
 import pytest
 
-from mathwiki.maths import MathError, render_arithmatex, to_mathml
+from mathwiki import maths, rawtex
+from mathwiki import typeset as engine
+from mathwiki.maths import MathError, render_arithmatex, separate_display_maths, typeset
+
+
+def _mathml(html: str) -> str:
+    found = re.search(r"<math.*?</math>", html, re.S)
+    assert found, html[:300]
+    return found.group(0)
+
+
+def _visible_text(html: str) -> str:
+    """The text KaTeX draws (its HTML copy), without the MathML and the TeX annotation."""
+    html = re.sub(r'<span class="katex-mathml">.*?</math></span>', "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", html)
 
 
 @pytest.mark.parametrize(
@@ -15,56 +34,188 @@ from mathwiki.maths import MathError, render_arithmatex, to_mathml
         (r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}", True, "<mtable"),
         (r"f(x) = \begin{cases} x & x > 0 \\ 0 & \text{otherwise} \end{cases}", True, "<mtable"),
         (r"\lVert \mathbf{w} \rVert_2", False, "<msub>"),
+        (r"\boldsymbol{\theta}", False, 'mathvariant="bold-italic"'),
+        (r"\arg\max_x f(x)", True, "<munder>"),
+        (r"\sum_{i=1}^n x_i", True, "<munderover>"),
+        (r"\begin{alignedat}{3} a &= b &\quad c &= d \end{alignedat}", True, "<mtable"),
+        (r"\begin{dcases} a & x > 0 \\ b & \text{else} \end{dcases}", True, "<mtable"),
+        (r"\begin{eqnarray} a &=& b \\ c &=& d \end{eqnarray}", True, "<mtable"),
+        (r"\left( x \middle| y \right)", False, "<mo"),
+        (r"\begin{align} a &= b \nonumber \\ c &= d \label{eq:one} \end{align}", True, "<mtable"),
     ],
 )
-def test_formulas_become_mathml(latex: str, display: bool, needle: str) -> None:
-    mathml = to_mathml(latex, display)
-    assert mathml.startswith("<math") and needle in mathml
-    assert ('display="block"' in mathml) == display
-    assert "<mi>&amp;</mi>" not in mathml and "<mi>&</mi>" not in mathml
+def test_formulas_are_typeset_by_katex_with_mathml_for_screen_readers(latex: str, display: bool, needle: str) -> None:
+    html = typeset(latex, display)
+    assert html.startswith('<span class="katex-display">' if display else '<span class="katex">')
+    assert 'class="katex-html" aria-hidden="true"' in html
+    mathml = _mathml(html)
+    assert needle in mathml
+    annotation = f'<annotation encoding="application/x-tex">{latex}</annotation>'
+    assert annotation in html_module.unescape(mathml) or "eqnarray" in latex
+    visible = _visible_text(html)
+    assert "\\" not in visible and "eq:one" not in visible
 
 
-def test_a_loose_alignment_mark_is_an_error_not_a_stray_ampersand() -> None:
-    with pytest.raises(MathError, match="outside an alignment"):
-        to_mathml("a &= b", True)
+def test_alignedat_prints_no_stray_column_count_and_arg_is_an_operator_not_text() -> None:
+    assert "3" not in _visible_text(typeset(r"\begin{alignedat}{3} a &= b \end{alignedat}", True))
+    assert _visible_text(typeset(r"\arg\min_w L", True)).startswith("arg")  # upright, no backslash
 
 
-def test_arithmatex_output_is_replaced_and_errors_are_reported() -> None:
+def test_what_katex_cannot_typeset_is_an_error_with_its_message() -> None:
+    for latex, fragment in ((r"\frac{", "Unexpected end of input"), (r"\notacommand x", "Undefined control")):
+        with pytest.raises(MathError, match=fragment):
+            typeset(latex, False)
+
+
+def test_page_text_cannot_use_trusted_commands_or_expand_forever() -> None:
+    for latex in (r"\href{javascript:alert(1)}{x}", r"\htmlClass{md-header}{x}", r"\url{https://example.org}"):
+        html = typeset(latex, False)  # trust is off: the command is shown in the error colour, never obeyed
+        assert "<a " not in html and 'href="' not in html and 'class="md-header' not in html
+        assert 'class="katex-html"' in html
+    with pytest.raises(MathError, match="Too many expansions"):
+        typeset(r"\def\a{\a\a}\a", False)
+
+
+def test_a_page_is_typeset_in_one_round_trip_and_errors_are_reported() -> None:
     html = (
-        '<p><span class="arithmatex">\\(x^2\\)</span></p>'
-        '<div class="arithmatex">\\[\\frac{a}{b}\\]</div>'
-        '<span class="arithmatex">\\(a &amp;= b\\)</span>'
+        '<p><span class="arithmatex">\\(x^{17}\\)</span></p>'
+        '<div class="arithmatex">\\[\\frac{a}{b+17}\\]</div>'
+        '<span class="arithmatex">\\(\\frac{\\)</span>'
+        '<span class="arithmatex">\\(x^{17}\\)</span>'
     )
+    running = engine.engine(maths.ENGINE)
+    before = running.batches
     errors: list[tuple[str, str]] = []
     out = render_arithmatex(html, lambda latex, message: errors.append((latex, message)))
-    assert out.count("<math") == 2
+    assert running.batches - before <= 1
+    assert out.count('<span class="katex">') == 3 and out.count('class="katex-display"') == 1
     assert '<div class="math-display">' in out and '<span class="math-inline">' in out
-    assert errors and errors[0][0] == "a &= b"
+    assert errors == [("\\frac{", errors[0][1])] and "Unexpected end of input" in errors[0][1]
     assert 'class="math-error"' in out
 
 
-def test_converted_formulas_are_kept_between_builds_and_long_unused_ones_dropped(tmp_path, monkeypatch) -> None:
-    from mathwiki import maths
+def test_the_engine_comes_back_after_its_process_dies() -> None:
+    running = engine.Engine("katex")
+    try:
+        assert running.typeset([("y", False)])[0].html
+        assert running._process is not None
+        running._process.kill()
+        running._process.wait()
+        assert "katex" in running.typeset([("z", False)])[0].html
+        assert running.starts == 2
+    finally:
+        running.close()
 
+
+def test_a_missing_engine_is_a_clear_error(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(engine, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(engine.EngineMissing, match="npm ci"):
+        engine.Engine("katex").typeset([("x", False)])
+
+
+def test_typeset_formulas_are_kept_between_builds_and_long_unused_ones_dropped(tmp_path, monkeypatch) -> None:
     store = maths.FormulaStore()
     monkeypatch.setattr(maths, "STORE", store)
     store.open(tmp_path)
-    first = maths.to_mathml("x^2 + y", False)
-    maths.to_mathml("z^3", True)
+    first = maths.typeset("x^2 + y", False)
+    maths.typeset("z^3", True)
     store.save()
 
     calls: list[str] = []
-    monkeypatch.setattr(maths, "_convert", lambda latex, display: calls.append(latex) or "<math/>")
+
+    class Fake:
+        def typeset(self, items):
+            calls.extend(tex for tex, _ in items)
+            return [engine.Result(html="<fake/>") for _ in items]
+
+    monkeypatch.setattr(engine, "engine", lambda name: Fake())
     for _ in range(store.KEEP_BUILDS):  # builds that use only x^2 + y: z^3 is kept a while
         store.open(tmp_path)
-        assert maths.to_mathml("x^2 + y", False) == first
+        assert maths.typeset("x^2 + y", False) == first
         store.save()
     store.open(tmp_path)
-    assert maths.to_mathml("z^3", True).startswith("<math xmlns") and calls == []
+    assert maths.typeset("z^3", True).startswith('<span class="katex-display">') and calls == []
     store.save()
     for _ in range(store.KEEP_BUILDS + 1):  # now z^3 goes unused for too long: dropped
         store.open(tmp_path)
-        maths.to_mathml("x^2 + y", False)
+        maths.typeset("x^2 + y", False)
         store.save()
     store.open(tmp_path)
-    assert maths.to_mathml("z^3", True) == "<math/>" and calls == ["z^3"]
+    assert maths.typeset("z^3", True) == "<fake/>" and calls == ["z^3"]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("Text:\n$$\nx\n$$\nmore", "Text:\n\n$$\nx\n$$\n\nmore"),
+        ("Text:\n$$ x $$\nmore", "Text:\n\n$$ x $$\n\nmore"),
+        ("Text.\n\n$$\nx\n$$\n\nmore", "Text.\n\n$$\nx\n$$\n\nmore"),
+        ("```\ncode\n$$\n```\n$$\nx\n$$", "```\ncode\n$$\n```\n\n$$\nx\n$$"),
+        ("Price of $5 and $x$.", "Price of $5 and $x$."),
+    ],
+)
+def test_display_maths_glued_to_a_paragraph_is_separated(markdown: str, expected: str) -> None:
+    assert separate_display_maths(markdown) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "tokens"),
+    [
+        ("<p>Then $$ x $$ and</p>", ["$$", "$$"]),
+        ("<p>It costs $5.</p>", ["$"]),
+        ("<p>It costs &#36;5.</p>", []),
+        ("<p>The rate \\alpha is small</p>", ["\\alpha"]),
+        ("<p>See \\(x\\) here</p>", ["\\(", "\\)"]),
+        ("<p><code>\\frac{a}{b} $x$</code> and <kbd>$</kbd></p>", []),
+        ('<p><span class="katex"><span class="katex-html">$ \\x</span></span> ok</p>', []),
+        ('<p><code class="math-error">\\frac{</code></p>', []),
+        ("<p>a<br>\\beta</p>", ["\\beta"]),
+        ("<svg><text>\\x</text></svg><pre>$</pre>", []),
+    ],
+)
+def test_tex_left_in_page_text_is_found_outside_code_and_typeset_maths(html: str, tokens: list[str]) -> None:
+    assert [item.token for item in rawtex.leftovers(html)] == tokens
+
+
+def test_a_leftover_names_its_source_line_and_says_what_to_do() -> None:
+    source = "---\ntitle: A\n---\n\nUse `\\alpha` in code.\n\nThe rate \\alpha is small.\n"
+    (item,) = rawtex.leftovers("<p>Use <code>\\alpha</code> in code.</p><p>The rate \\alpha is small.</p>")
+    assert rawtex.source_line(source, item) == 7
+    assert "'\\alpha'" in item.message and "outside any formula" in item.message
+    (dollar,) = rawtex.leftovers("<p>It costs $5.</p>")
+    assert "&#36;" in dollar.message
+
+
+def _shape(html: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Every element with the names of its attributes, in order (what the sanitizer could silently drop)."""
+    from html.parser import HTMLParser
+
+    class Shape(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: list[tuple[str, tuple[str, ...]]] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.items.append((tag, tuple(sorted(name for name, _ in attrs))))
+
+    shape = Shape()
+    shape.feed(html)
+    return shape.items
+
+
+def test_the_sanitizer_keeps_every_element_and_attribute_katex_writes() -> None:
+    # Every formula of the Notation page (which shows all the guide's notation): nh3 drops what is not on its
+    # allowlist without a word, so a missing name (SVG's viewBox, say) would silently break radicals and fences.
+    from pathlib import Path
+
+    from mathwiki.sanitize import clean
+
+    source = (Path(__file__).resolve().parents[2] / "docs" / "contributing" / "notation.md").read_text()
+    blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", source, re.S | re.M)
+    inline = re.findall(r"(?<![$\\`])\$([^$`\n]+)\$", re.sub(r"^\$\$\n.*?\n\$\$$", "", source, flags=re.S | re.M))
+    formulas = [(tex, True) for tex in blocks] + [(tex, False) for tex in inline]
+    assert len(formulas) > 60
+    for tex, display in formulas:
+        html = typeset(tex, display)
+        assert _shape(clean(html)) == _shape(html), tex
+        assert "position:relative" not in html or "position:relative" in clean(html)

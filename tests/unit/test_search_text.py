@@ -15,7 +15,7 @@ from mathwiki.search_text import formulas_as_tex, put_back
         ('<p><span class="arithmatex">\\(a &lt; b\\)</span></p>', "<p> a &lt; b </p>"),  # stays escaped
         ('<span class="arithmatex">\\(a\\)</span>,<span class="arithmatex">\\(b\\)</span>', " a , b "),
         ("<p>no maths, $5 and \\(not a formula\\)</p>", "<p>no maths, $5 and \\(not a formula\\)</p>"),
-        # typeset before the maths hook (a verify table), by latex2mathml: the MathML's text
+        # typeset before the maths hook (a verify table), by an engine that writes no TeX annotation: the MathML's text
         (
             '<td><math display="block"><mrow><mi>f</mi><mo>&#x0003D;</mo><mn>2</mn></mrow></math></td>',
             "<td> f&#x0003D;2 </td>",
