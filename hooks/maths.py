@@ -13,11 +13,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from mathwiki import rawtex
 from mathwiki import typeset as engine
-from mathwiki.maths import ENGINE, STORE, render_arithmatex, separate_display_maths
+from mathwiki.maths import ENGINE, STORE, separate_display_maths, typeset_page
 from mathwiki.pages import display_path
-from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
 
@@ -54,19 +52,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:
     path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
-    source = page.file.content_string  # in memory: hooks/sources.py read it
-
-    def on_error(latex: str, message: str) -> None:
-        index = source.find(latex)
-        line = source.count("\n", 0, index) + 1 if index >= 0 else 1
-        report(Problem(path, line, message), log)
-
     try:
-        typeset = render_arithmatex(html, on_error)
+        typeset, problems = typeset_page(html, page.file.content_string, path)  # the text hooks/sources.py read
     except engine.EngineMissing as exc:
         raise PluginError(str(exc)) from exc
-    for item in rawtex.leftovers(typeset):
-        report(Problem(path, rawtex.source_line(source, item), item.message), log)
+    for problem in problems:
+        report(problem, log)
     return typeset
 
 

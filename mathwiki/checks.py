@@ -10,6 +10,7 @@ the build's hook for its concern, so a build and ``check`` report the same thing
     claims          mathwiki.claims.runner                              (hooks/claims.py)
     code blocks     mathwiki.execution.jobs, mathwiki.execution.runner  (hooks/code_blocks.py)
     figures         plots.specs.collect_page, plots.pipeline.draw_all   (hooks/surfaces.py)
+    maths, HTML     mathwiki.maths.typeset_page, mathwiki.sanitize.clean_page  (hooks/maths.py, sanitize.py)
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from mathwiki.settings import Settings
 
 @dataclass
 class Findings:
-    """What the checkers found besides problems: per page counts, and one record per claim for JSON."""
+    """What the checkers found besides problems (per page counts, one record per claim for JSON), and what of
+    ``mkdocs.yml`` they need: the docs folder and the Markdown extensions."""
 
     docs_dir: str = "docs"
+    markdown_extensions: Any = None
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
 
@@ -276,6 +279,24 @@ def check_figures(pages: dict[str, str], settings: Settings, findings: Findings)
     return problems
 
 
+def check_html(pages: dict[str, str], settings: Settings, findings: Findings) -> list[Problem]:
+    """Each page rendered as the build renders it, then its formulas typeset (a formula the engine refuses, raw
+    TeX left in the text) and its HTML cleaned (each removal), by the functions the build's hooks call."""
+    from mathwiki.maths import STORE, separate_display_maths, typeset_page
+    from mathwiki.pagehtml import Renderer
+    from mathwiki.sanitize import clean_page
+
+    STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
+    renderer = Renderer(findings.markdown_extensions)
+    problems: list[Problem] = []
+    for path, text in pages.items():
+        body, _ = _body(text)
+        typeset, found = typeset_page(renderer.render(separate_display_maths(body)), text, path)
+        problems.extend(found)
+        problems.extend(clean_page(typeset, text, path)[1])
+    return problems
+
+
 CHECKERS: dict[str, Checker] = {
     "front-matter": check_front_matter,
     "links": check_links,
@@ -283,4 +304,5 @@ CHECKERS: dict[str, Checker] = {
     "claims": check_claims,
     "code": check_code,
     "figures": check_figures,
+    "html": check_html,
 }

@@ -60,9 +60,9 @@ def _markdown_files(paths: Sequence[str]) -> tuple[dict[str, str], list[Problem]
     return pages, problems
 
 
-def _settings(project_dir: Path) -> tuple[Settings, str]:
-    """``extra: mathwiki:`` and ``docs_dir`` of ./mkdocs.yml when there is one (tags such as !!python/name
-    are ignored)."""
+def _settings(project_dir: Path) -> tuple[Settings, str, Any]:
+    """``extra: mathwiki:``, ``docs_dir`` and ``markdown_extensions`` of ./mkdocs.yml when there is one (tags
+    such as !!python/name are read as None)."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -77,14 +77,15 @@ def _settings(project_dir: Path) -> tuple[Settings, str]:
     docs_dir = str(data.get("docs_dir") or "docs") if isinstance(data, dict) else "docs"
     docs_dir = os.path.relpath(project_dir / docs_dir).replace(os.sep, "/")
     settings = Settings.from_mapping(extra.get("mathwiki") if isinstance(extra, dict) else None, project_dir)
-    return settings, docs_dir
+    extensions = data.get("markdown_extensions") if isinstance(data, dict) else None
+    return settings, docs_dir, extensions
 
 
 def run_check(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    settings, docs_dir = _settings(Path.cwd())
+    settings, docs_dir, extensions = _settings(Path.cwd())
     pages, problems = _markdown_files(args.paths)
-    findings = Findings(docs_dir=docs_dir)
+    findings = Findings(docs_dir=docs_dir, markdown_extensions=extensions)
     chosen = args.only.split(",") if args.only else list(CHECKERS)
     unknown = [name for name in chosen if name not in CHECKERS]
     if unknown:

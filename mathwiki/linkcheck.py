@@ -58,7 +58,8 @@ def _resolve(target: str, page_uri: str, line: int) -> Link | None:
     path = unquote(parts.path)
     if path and not path.endswith(".md"):
         return None  # images, downloads and folder URLs: MkDocs checks those itself
+    anchor = unquote(parts.fragment)  # a browser finds "#caf%C3%A9" at id="café"
     if not path:
-        return Link(line, target, "", parts.fragment)
+        return Link(line, target, "", anchor)
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
-    return Link(line, target, resolved, parts.fragment)
+    return Link(line, target, resolved, anchor)

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mathwiki import rawtex
 from mathwiki import typeset as typeset_engine
 from mathwiki.cache import Cache
+from mathwiki.problems import Problem
 
 ENGINE = "katex"
 _ARITHMATEX = re.compile(
@@ -144,6 +146,22 @@ def render_arithmatex(page_html: str, on_error: Callable[[str, str], None]) -> s
             parts.append(f'<span class="math-inline">{result}</span>')
     parts.append(page_html[at:])
     return "".join(parts)
+
+
+def typeset_page(page_html: str, source: str, path: str) -> tuple[str, list[Problem]]:
+    """``page_html`` with every formula typeset, and the problems: each formula the engine refuses, and each piece
+    of raw TeX left in the text afterwards, at the line of ``source`` (the whole page file) where it was written.
+    The build's hook and ``python -m mathwiki check`` both call this, so they report the same lines."""
+    problems: list[Problem] = []
+
+    def on_error(latex: str, message: str) -> None:
+        index = source.find(latex)
+        problems.append(Problem(path, source.count("\n", 0, index) + 1 if index >= 0 else 1, message))
+
+    typeset_html = render_arithmatex(page_html, on_error)
+    for item in rawtex.leftovers(typeset_html):
+        problems.append(Problem(path, rawtex.source_line(source, item), item.message))
+    return typeset_html, problems
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

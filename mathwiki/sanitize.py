@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from mathwiki.problems import Problem
+
 _TEXT = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
     "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
@@ -157,3 +159,20 @@ def sanitize(html: str, on_removed: Callable[[str, str], None]) -> str:
     for what, needle in finder.removed:
         on_removed(what, needle)
     return clean(html)
+
+
+def clean_page(page_html: str, source: str, path: str) -> tuple[str, list[Problem]]:
+    """The clean HTML of a page, and one problem for each removal at the line of ``source`` (the whole page file)
+    where the removed markup was written; used by the build's hook and by ``python -m mathwiki check``."""
+    problems: list[Problem] = []
+
+    def on_removed(what: str, needle: str) -> None:
+        index = source.find(needle) if needle else -1
+        if index < 0:
+            index = source.lower().find(needle.lower()) if needle else -1
+        line = source.count("\n", 0, index) + 1 if index >= 0 else 1
+        problems.append(
+            Problem(path, line, f"unsafe HTML removed: {what} (pages may not carry scripts or event handlers)")
+        )
+
+    return sanitize(page_html, on_removed), problems

@@ -11,9 +11,13 @@ import os
 import re
 from pathlib import Path
 
+from mathwiki.fences import scan_fences
 from mathwiki.problems import Problem
 
 FOLDER = "snippets"
+# Fences whose text the build checks, runs or draws before rendering, from the page as written: an include there
+# would be checked as the marker line and shown as the file, so it is refused.
+CHECKED_FENCES = ("verify", "python", "surface")
 # The markers pymdownx.snippets reads, in linear time: a one-line include with a quoted name, or a block marker.
 _MARKER = re.compile(r"^[ \t]*(?P<escape>;*)-+8<-+(?:[ \t]+(?P<quote>['\"])(?P<name>[^'\"\n]*)(?P=quote))?[ \t]*$")
 _RANGE = re.compile(r":[0-9:,]*$|:[A-Za-z_][\w-]*$")  # "file.md:3:7" or "file.md:section"
@@ -46,6 +50,16 @@ def _refusal(name: str, root: Path) -> str | None:
     return None
 
 
+def _checked_fence_lines(text: str) -> dict[int, str]:
+    """0-based line index -> language, for each body line of a fence the build checks before rendering."""
+    inside: dict[int, str] = {}
+    for fence in scan_fences(text):
+        if fence.lang in CHECKED_FENCES and fence.body:
+            for offset in range(fence.body.count("\n") + 1):
+                inside[fence.line + offset] = fence.lang  # fence.line is the 1-based opening line
+    return inside
+
+
 def check(text: str, path: str, project_dir: str | os.PathLike[str]) -> tuple[str, list[Problem]]:
     """The page with refused includes blanked, and one problem per refused include at its line."""
     if "8<" not in text:
@@ -53,11 +67,25 @@ def check(text: str, path: str, project_dir: str | os.PathLike[str]) -> tuple[st
     root = Path(project_dir) / FOLDER
     lines = text.split("\n")
     problems: list[Problem] = []
+    in_checked = _checked_fence_lines(text)
     block_start: int | None = None
     for index, line in enumerate(lines):
         if "8<" not in line and block_start is None:
             continue
         match = _MARKER.match(line)
+        if index in in_checked:
+            if match and not match.group("escape"):
+                lang = in_checked[index]
+                problems.append(
+                    Problem(
+                        path,
+                        index + 1,
+                        f"include refused: --8<-- inside a ```{lang} fence; the build checks the fence as the page "
+                        "writes it, so write its text in the fence itself",
+                    )
+                )
+                lines[index] = ""
+            continue
         if block_start is not None:
             if match and not match.group("name"):
                 block_start = None  # the closing marker

@@ -1,7 +1,8 @@
 """``[[Title]]``, ``[[Title|text]]``, ``[[Title#Heading]]``: rewritten into ordinary Markdown links before
 rendering, so MkDocs checks and converts them like every other link and they count for "Linked from".
 
-Wikilinks inside fenced code blocks and inline code are left alone.
+Wikilinks inside fenced code blocks, inline code and maths (``$...$``, ``$$...$$``, ``\\(...\\)``, as
+``pymdownx.arithmatex`` reads them) are left alone: ``$R[[x]]$`` is a ring of power series, not a link.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from markdown.extensions.toc import slugify as _toc_slugify
 Slugify = Callable[[str, str], str]
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_START = re.compile(r"(?P<ticks>`+)|(?<!!)\[\[(?P<inner>[^\[\]\n]+?)\]\]")  # a code span opens, or a wikilink
+# A code span opens, maths opens, or a wikilink.
+_START = re.compile(
+    r"(?P<ticks>`+)|(?<!\\)(?P<dollars>\$\$?)|(?<!\\)(?P<paren>\\\()|(?<!!)\[\[(?P<inner>[^\[\]\n]+?)\]\]"
+)
+# Where maths that opened with these ends (a "$" right after a space does not close inline maths).
+_MATHS_CLOSE = {
+    "$$": re.compile(r"(?<!\\)\$\$"),
+    "$": re.compile(r"(?<![\\\s])\$"),
+    "\\(": re.compile(r"(?<!\\)\\\)"),
+}
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a code span never crosses a paragraph
 _CLOSERS: dict[int, re.Pattern[str]] = {}
 
@@ -137,6 +147,17 @@ def _rewrite_prose(
     while (match := _START.search(chunk, pos)) is not None:
         if match.group("ticks"):  # skip a whole code span; an unclosed run of backticks is just text
             close = _closer(len(match.group("ticks"))).search(chunk, match.end())
+            closed = close is not None and not _BLANK_LINE.search(chunk, match.end(), close.start())
+            pos = close.end() if close is not None and closed else match.end()
+            continue
+        opener = match.group("dollars") or match.group("paren")
+        if opener:  # skip maths that closes within the paragraph; "$" then a space is a plain dollar
+            after = chunk[match.end() : match.end() + 1]
+            close = (
+                None
+                if opener == "$" and (not after or after.isspace())
+                else _MATHS_CLOSE[opener].search(chunk, match.end())
+            )
             closed = close is not None and not _BLANK_LINE.search(chunk, match.end(), close.start())
             pos = close.end() if close is not None and closed else match.end()
             continue

@@ -66,6 +66,22 @@ def test_the_good_wiki_builds_strictly(make_wiki) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_percent_encoded_anchors_resolve_as_in_a_browser_and_a_missing_one_still_fails(make_wiki) -> None:
+    page = (
+        "---\ntitle: Encoded\ntags: [calculus]\ndate: 2026-01-01\n---\n"
+        + BODY
+        + "\n## Café {#café}\n\n## Two Words\n\n[A](a.md), [here](#caf%C3%A9), [there](encoded.md#two%2Dwords)\n"
+    )
+    linked = GOOD["topics/a.md"] + "[E](encoded.md#caf%C3%A9)\n"
+    good = make_wiki({**GOOD, "topics/a.md": linked, "topics/encoded.md": page})
+    result = build(good)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (good / "docs/topics/encoded.md").write_text(page + "\n[gone](#caf%C3%A8)\n", encoding="utf-8")
+    result = build(good)
+    assert result.returncode != 0
+    assert "docs/topics/encoded.md:17: broken anchor '#caf%C3%A8'" in result.stderr, result.stderr[-3000:]
+
+
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_each_bad_page_fails_the_strict_build_with_page_and_line(make_wiki, name: str) -> None:
     text, line, words = BAD[name]

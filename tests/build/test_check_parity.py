@@ -29,6 +29,12 @@ EXTRA = {
     + "\nText [A](a.md).\n",
     "topics/bad-wikilink.md": HEAD.format(title="Bad wikilink") + "See [[Nowhere At All]] and [A](a.md).\n",
     "topics/orphan.md": HEAD.format(title="Orphan") + "Nobody links here. [A](a.md)\n",
+    "topics/bad-formula.md": HEAD.format(title="Bad formula") + "A formula $\\nosuchcommand{x}$ here. [A](a.md)\n",
+    "topics/raw-tex.md": HEAD.format(title="Raw TeX") + "Half is \\frac{1}{2}, see [A](a.md).\n\n$$\nx^2\n",
+    "topics/fence-include.md": HEAD.format(title="Fence include")
+    + '```python\nprint(1)\n--8<-- "code.py"\n```\n\nPower series $R[[x]]$. [A](a.md)\n',
+    "topics/script.md": HEAD.format(title="Script") + "[A](a.md)\n\n<script>alert(1)</script>\n",
+    "topics/handler.md": HEAD.format(title="Handler") + '[A](a.md)\n\n<p onclick="alert(1)">click</p>\n',
 }
 CASES = {**{name: text for name, (text, _, _) in BAD.items()}, **EXTRA}
 _PROBLEM = re.compile(r"(docs/[^\s:]+\.md):(\d+): (.*?)(?: \(warning\))?$")

@@ -88,6 +88,36 @@ def test_includes_only_from_the_snippets_folder_each_refusal_at_its_line(make_wi
     assert "Shared words from the snippets folder." in page  # a file of snippets/ is still included
 
 
+CHECKED_INCLUDES = HEAD.format(title="Checked includes") + (
+    '```python\nprint("from the page")\n--8<-- "code.py"\n```\n\n'
+    '```verify\nf(x) = x^2\n--8<-- "claim.txt"\n```\n\n'
+    '```text\n--8<-- "code.py"\n```\n'
+)
+
+
+def test_an_include_inside_a_checked_fence_is_refused_once_at_its_line(make_wiki) -> None:
+    """The build checks and runs fences as the page writes them: an include there would run the marker line as
+    code and show the file instead; it is refused at its line, once, and a plain code fence may still include."""
+    project = make_wiki(
+        {"index.md": HOME, "topics/a.md": A + "\n[I](checked.md)\n", "topics/checked.md": CHECKED_INCLUDES}
+    )
+    (project / "snippets").mkdir()
+    (project / "snippets" / "code.py").write_text("print('included code')\n", encoding="utf-8")
+    (project / "snippets" / "claim.txt").write_text("\\frac{df}{dx} = 3x\n", encoding="utf-8")
+    result = _hostile_build(project)
+    assert result.returncode != 0
+    reported = [row for row in result.stderr.splitlines() if row.startswith(("ERROR", "WARNING")) and ".md:" in row]
+    assert reported == [
+        "ERROR   -  docs/topics/checked.md:9: include refused: --8<-- inside a ```python fence; the build checks the "
+        "fence as the page writes it, so write its text in the fence itself",
+        "ERROR   -  docs/topics/checked.md:14: include refused: --8<-- inside a ```verify fence; the build checks the "
+        "fence as the page writes it, so write its text in the fence itself",
+    ], result.stderr[-3000:]
+    page = (project / "site" / "topics" / "checked" / "index.html").read_text(encoding="utf-8")
+    assert "from the page" in page and "TypeError" not in page
+    assert page.count("included code") == 1  # only the text fence includes it
+
+
 BOMB = (
     "---\ntitle: &a [x, x, x, x, x, x, x, x, x]\ntags: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"

@@ -87,3 +87,34 @@ def test_a_custom_slugify() -> None:
     rewritten, _ = wikilinks.rewrite("[[Gradient#Über Alles]]", resolve, slug=lambda text, sep: text.lower())
     assert rewritten == "[Gradient](<../ml/the gradient.md#über alles>)"
     assert wikilinks.slugify("Über Alles") == "uber-alles"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "power series $R[[x]]$ over $R$",
+        "display\n$$\nR[[x]] \\subset R[[x, y]]\n$$\nafter",
+        "inline $$R[[x]]$$ display",
+        "bracketed \\(R[[x]]\\) maths",
+        "two $a$ and $R[[x]]$ formulas",
+    ],
+)
+def test_double_brackets_inside_maths_are_maths_not_links(source: str) -> None:
+    rewritten, unresolved = wikilinks.rewrite(source, resolve)
+    assert rewritten == source and unresolved == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "it costs $5, see [[Gradient]]",  # "$" then a digit, with no closing "$": a plain dollar
+        "from $ 5 to [[Gradient]] $",  # "$" then a space does not open maths
+        "escaped \\$ [[Gradient]] \\$ dollars",
+        "`$` [[Gradient]] `$`",
+        "$a$ [[Gradient]] $b$",
+        "$a\n\n[[Gradient]] $b$",  # maths never crosses a paragraph
+    ],
+)
+def test_dollars_that_are_not_maths_do_not_hide_a_wikilink(source: str) -> None:
+    rewritten, unresolved = wikilinks.rewrite(source, resolve)
+    assert "[Gradient](" in rewritten and unresolved == []
