@@ -282,6 +282,7 @@ def check_figures(pages: dict[str, str], settings: Settings, findings: Findings)
 def check_html(pages: dict[str, str], settings: Settings, findings: Findings) -> list[Problem]:
     """Each page rendered as the build renders it, then its formulas typeset (a formula the engine refuses, raw
     TeX left in the text) and its HTML cleaned (each removal), by the functions the build's hooks call."""
+    from mathwiki import time_limit
     from mathwiki.maths import STORE, separate_display_maths, typeset_page
     from mathwiki.pagehtml import Renderer
     from mathwiki.sanitize import clean_page
@@ -289,11 +290,19 @@ def check_html(pages: dict[str, str], settings: Settings, findings: Findings) ->
     STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
     renderer = Renderer(findings.markdown_extensions)
     problems: list[Problem] = []
+    seconds = settings.page_render_timeout_s
     for path, text in pages.items():
         body, _ = _body(text)
-        typeset, found = typeset_page(renderer.render(separate_display_maths(body)), text, path)
+        try:
+            with time_limit.limited(seconds, time_limit.render_message(path, seconds)):
+                typeset, found = typeset_page(renderer.render(separate_display_maths(body)), text, path)
+                found.extend(clean_page(typeset, text, path)[1])
+        except time_limit.TimeLimitExceeded as exc:
+            _, _, message = str(exc).partition(":1: ")
+            problems.append(Problem(path, 1, message))
+            renderer = Renderer(findings.markdown_extensions)  # the stopped one may be left mid-page
+            continue
         problems.extend(found)
-        problems.extend(clean_page(typeset, text, path)[1])
     return problems
 
 

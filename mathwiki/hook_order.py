@@ -22,6 +22,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("search_text", "takes each formula's TeX for the search index, before maths.py typesets it"),
     ("maths", "typesets $...$ and $$...$$"),
     ("sanitize", "cleans the page's HTML with an allowlist, after everything that writes it"),
+    ("page_time_limit", "limits the time one page takes from its last Markdown hook to its cleaned HTML"),
     ("cache_bounds", "drops cache entries no recent full build used"),
     ("report", "last: fails the build once, after every other hook reported"),
 )

@@ -39,6 +39,7 @@ class Settings:
     figure_max_grid: int = 400
     graph: bool = True
     cache_keep_builds: int = 10
+    page_render_timeout_s: float = 30.0  # rendering one page in the build's own process (mathwiki.time_limit)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None, project_dir: Path) -> Settings:

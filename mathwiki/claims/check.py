@@ -14,6 +14,7 @@ numbers are recomputed with twice the precision, and "agree" means equal to 20 s
 from __future__ import annotations
 
 import random
+import re
 import signal
 import threading
 import zlib
@@ -388,6 +389,9 @@ def pretty(name: str) -> str:
     return GREEK_LETTERS.get(base, base) + (f"_{sub}" if sub else "")
 
 
+_SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])")
+
+
 def label(claim: Claim) -> str:
     d = "∂" if claim.partial else "d"
     order = len(claim.variables)
@@ -398,7 +402,8 @@ def label(claim: Claim) -> str:
     else:
         bottom = "".join(f"{d}{pretty(v)}" for v in variables)
     if claim.operator:
-        text = claim.name if len(claim.name) <= 40 else claim.name[:37] + "..."
+        text = " ".join(_SIZING.sub(" ", claim.name).split())  # "\\left( x^2 \\right)" is shown as "( x^2 )"
+        text = text if len(text) <= 40 else text[:37] + "..."
         return f"{d}{power}/{bottom} [{text}]"
     at = ""
     if claim.at is not None:

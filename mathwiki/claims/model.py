@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-CHECKER_VERSION = "3"  # bump when the checker changes: it invalidates every cached verdict
+CHECKER_VERSION = "4"  # bump when the checker changes: it invalidates every cached verdict
 
 Verdict = Literal["verified", "numeric", "wrong", "unchecked"]  # numeric: agrees at points, not proved
 LineKind = Literal["definition", "claim", "error", "comment"]

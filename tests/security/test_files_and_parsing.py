@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mathwiki.problems import Problem
 from tests.conftest import build
@@ -162,3 +163,23 @@ def test_a_file_name_cannot_write_a_command_into_the_ci_log() -> None:
     annotation = problem.github_annotation()
     assert "\n" not in annotation and annotation.startswith("::error file=docs/topics/a\\n%3A%3Aerror file=x%3A%3A")
     assert not any(line.startswith("::") for line in str(problem).splitlines())
+
+
+SLOW = (
+    HEAD.format(title="Slow")
+    + "[A](a.md)\n\n"
+    + ("<![CDATA[" * 20 + "\n") * 1500  # about 270 KB: Python-Markdown would take minutes on it
+)
+
+
+def test_a_page_markdown_is_slow_on_stops_the_build_at_its_time_limit(make_wiki) -> None:
+    project = make_wiki({"index.md": HOME, "topics/a.md": A + "\n[S](slow.md)\n", "topics/slow.md": SLOW})
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["extra"]["mathwiki"]["page_render_timeout_s"] = 2
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    started = time.monotonic()
+    result = _hostile_build(project)
+    assert time.monotonic() - started < 60
+    assert result.returncode != 0
+    assert "docs/topics/slow.md:1: rendering this page took more than 2 s (page_render_timeout_s)" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
