@@ -92,3 +92,79 @@ def test_the_content_security_policy_blocks_a_script_the_site_did_not_ship(page,
     )
     assert page.evaluate("() => window.__owned") is None
     page.console_errors.clear()
+
+
+_OUTPUT_UNDER_BUTTON = """() => {
+  // Each line box of every code output, against the copy button Material puts over the block.
+  const clashes = [];
+  let outputs = 0;
+  for (const block of document.querySelectorAll('article .code-output')) {
+    outputs += 1;
+    const button = block.querySelector('.md-code__button, .md-clipboard');
+    if (!button) continue;
+    const b = button.getBoundingClientRect();
+    const code = block.querySelector('pre > code');
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      for (let i = 0; i < node.length; i++) {
+        if (!node.data[i].trim()) continue;
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        for (const r of range.getClientRects()) {
+          if (r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom) {
+            clashes.push(node.data.slice(Math.max(0, i - 10), i + 10));
+          }
+        }
+      }
+    }
+  }
+  const code = document.querySelector('article .code-output pre');
+  const column = document.querySelector('.md-content__inner').getBoundingClientRect();
+  return {outputs, clashes: clashes.slice(0, 5), right: code ? code.getBoundingClientRect().right : 0,
+          column: column.right};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_code_output_wraps_inside_its_column_and_the_copy_button_covers_none_of_it(
+    browser, site_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    tab = context.new_page()
+    try:
+        for path in ("topics/math/calculus/hessian/", "topics/math/linear-algebra/matrix-multiplication/"):
+            tab.goto(site_url + path)
+            tab.wait_for_load_state("networkidle")
+            for block in tab.locator("article .code-output").all():
+                block.hover()  # Material shows its buttons on hover
+            found = tab.evaluate(_OUTPUT_UNDER_BUTTON)
+            assert found["outputs"] >= 1, path
+            assert found["clashes"] == [], (path, found)
+            assert found["right"] <= found["column"] + 1, (path, found)
+    finally:
+        context.close()
+
+
+def test_a_surface_figure_on_a_phone_keeps_its_drawn_size_and_scrolls_in_its_own_box(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    try:
+        tab.goto(site_url + TOPIC)
+        tab.wait_for_load_state("networkidle")
+        figure = tab.locator("article figure.mathwiki-surface").first
+        figure.scroll_into_view_if_needed()
+        shown = tab.evaluate(
+            """() => {
+              const figure = document.querySelector('article figure.mathwiki-surface');
+              const image = [...figure.querySelectorAll('img')].find(i => i.getBoundingClientRect().width > 0);
+              return {image: image.getBoundingClientRect().width, natural: image.naturalWidth,
+                      box: figure.getBoundingClientRect().width, scroll: figure.scrollWidth,
+                      overflow: getComputedStyle(figure).overflowX,
+                      page: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+            }"""
+        )
+        assert shown["image"] >= shown["natural"] / 2 - 1, shown  # drawn at 2x: labels at their drawn size
+        assert shown["box"] <= 390 and shown["scroll"] > shown["box"] and shown["overflow"] == "auto", shown
+        assert shown["page"] <= 1, shown  # the page itself does not scroll sideways
+    finally:
+        context.close()
