@@ -23,6 +23,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("maths", "typesets $...$ and $$...$$"),
     ("sanitize", "cleans the page's HTML with an allowlist, after everything that writes it"),
     ("page_time_limit", "limits the time one page takes from its last Markdown hook to its cleaned HTML"),
+    ("search_index", "indexes the written site with Pagefind, after the search plugin wrote its own index"),
     ("cache_bounds", "drops cache entries no recent full build used"),
     ("report", "last: fails the build once, after every other hook reported"),
 )

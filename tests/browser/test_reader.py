@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -168,3 +170,33 @@ def test_a_surface_figure_on_a_phone_keeps_its_drawn_size_and_scrolls_in_its_own
         assert shown["page"] <= 1, shown  # the page itself does not scroll sideways
     finally:
         context.close()
+
+
+def test_search_by_keyboard_as_in_material_fetches_only_the_chunks_a_query_needs(
+    page, site_url: str, real_site: Path
+) -> None:
+    fetched: dict[str, int] = {}
+    page.on("requestfinished", lambda r: fetched.__setitem__(r.url, r.sizes()["responseBodySize"]))
+    page.goto(site_url + TOPIC)
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")  # Material's shortcut to the search box
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && !/initializ/i.test(m.textContent); }",
+        timeout=60000,
+    )
+    page.keyboard.type("hessian", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=30000)
+    assert page.locator(".md-search-result__article h1").first.inner_text().strip() == "Hessian"
+    page.keyboard.press("ArrowDown")  # the first result, then open it, as in Material
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/hessian/**", timeout=30000)
+    assert page.locator("h1").first.inner_text().strip() == "Hessian"
+    page.locator("article mark").first.wait_for(timeout=10000)  # the word is marked on the page it opened
+
+    fragments = [url for url in fetched if "/pagefind/fragment/" in url]
+    on_disk = list((real_site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert fragments and len(fragments) < len(on_disk), (len(fragments), len(on_disk))
+    index = [url for url in fetched if url.endswith("search/search_index.json")]
+    assert index and all(fetched[url] < 2000 for url in index)  # Material's own index holds no page text
+    assert_clean(page, site_url)

@@ -1,0 +1,28 @@
+"""Search that scales: Pagefind indexes the built site in chunks, and Material's search box asks it through our
+worker (``mathwiki.search_index``). Runs after MkDocs' search plugin has written its own index, which is then
+cut down to its settings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from mathwiki import search_index
+
+log = logging.getLogger("mkdocs.hooks.search_index")
+
+
+def on_post_page(output: str, page, config) -> str:
+    return search_index.point_config_at_worker(output)
+
+
+def on_post_build(config) -> None:
+    site = Path(config.site_dir)
+    try:
+        summary = search_index.build(site)
+    except search_index.SearchIndexError as exc:
+        raise PluginError(f"search index: {exc}") from exc
+    search_index.shrink_material_index(site)
+    log.info(f"search: {summary or 'indexed'} (Pagefind, in chunks)")

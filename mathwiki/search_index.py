@@ -1,0 +1,108 @@
+"""The site's search index, made by Pagefind in chunks, so what one query downloads does not grow with the wiki.
+
+Material's own search downloads the whole index (every page's text) before the first result: 5.7 MB at 1,000
+pages. Pagefind (from PyPI, a pinned binary) splits the index into chunks by word, and a query fetches only the
+chunks of its words and the excerpts of the pages it shows. Readers keep Material's search box, shortcuts and
+result list: Material's search worker is replaced by ours (``mathwiki/search_worker.js``, shipped as
+``assets/javascripts/search-pagefind.js``), which answers Material's worker messages from Pagefind
+(``hooks/search_index.py`` points each page's config at it).
+
+Indexed: each page's article, with each formula as its TeX source (not the glyphs of its typeset forms), without
+the permalink signs and the edit button.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BUNDLE = "pagefind"  # the folder of the site that holds the index
+WORKER = "assets/javascripts/search-pagefind.js"  # where the worker goes in the site
+WORKER_SOURCE = Path(__file__).with_name("search_worker.js")
+MATERIAL_WORKER = "assets/javascripts/workers/search."  # Material's worker, by its name's start
+ROOT = "article.md-content__inner"
+# KaTeX's glyphs and the visible MathML are left out; the MathML's TeX annotation is what search reads.
+# The page header (breadcrumb, date, claim count, "Builds on", the learning path) is the same few words on every
+# page: left out so excerpts show the page's own text.
+EXCLUDED = (
+    ".katex-html", "semantics > :not(annotation)", ".headerlink", ".md-content__button", ".md-source-file",
+    ".wiki-breadcrumb", ".wiki-meta", ".builds-on", ".learning-path",
+)  # fmt: skip
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind could not index the site (its message)."""
+
+
+def build(site_dir: Path, timeout_s: float = 300) -> str:
+    """Index ``site_dir`` into ``site_dir/pagefind``; returns Pagefind's summary line. Raises ``SearchIndexError``."""
+    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)  # chunks of an earlier build would stay beside the new
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE]
+    command += ["--root-selector", ROOT]
+    for selector in EXCLUDED:
+        command += ["--exclude-selectors", selector]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+    except FileNotFoundError as exc:
+        raise SearchIndexError(f"Pagefind is not installed: {exc}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise SearchIndexError(f"Pagefind took more than {timeout_s:g} s to index the site") from exc
+    if done.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[-2000:]}")
+    (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(WORKER_SOURCE, site_dir / WORKER)
+    pages = next((line.strip() for line in done.stdout.splitlines() if "Indexed" in line and "page" in line), "")
+    return pages
+
+
+def shrink_material_index(site_dir: Path) -> None:
+    """Material's page script still downloads ``search/search_index.json`` and hands it to the worker: keep only
+    its settings, so no reader downloads every page's text."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    config = data.get("config", {}) if isinstance(data, dict) else {}
+    path.write_text(json.dumps({"config": config, "docs": [], "options": {}}), encoding="utf-8")
+    js = site_dir / "search" / "search_index.js"
+    if js.is_file():  # the file:// copy of the same index
+        js.write_text("var __index = " + json.dumps({"config": config, "docs": [], "options": {}}), encoding="utf-8")
+
+
+def point_config_at_worker(page_html: str) -> str:
+    """The page with Material's config (``<script id="__config">``) naming our worker instead of Material's."""
+    start = page_html.find('<script id="__config" type="application/json">')
+    if start < 0:
+        return page_html
+    body_start = page_html.index(">", start) + 1
+    end = page_html.find("</script>", body_start)
+    if end < 0:
+        return page_html
+    try:
+        config = json.loads(page_html[body_start:end])
+    except ValueError:
+        return page_html
+    search = config.get("search")
+    if not isinstance(search, str) or MATERIAL_WORKER not in search:
+        return page_html
+    config["search"] = search[: search.index(MATERIAL_WORKER)] + WORKER
+    text = json.dumps(config, separators=(",", ":")).replace("</", "<\\/")
+    return page_html[:body_start] + text + page_html[end:]
+
+
+def indexed_pages(site_dir: Path) -> dict[str, str]:
+    """The text Pagefind indexed for each page URL (its fragments are gzipped JSON after a short header)."""
+    import gzip
+
+    pages: dict[str, str] = {}
+    for path in sorted((site_dir / BUNDLE / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes()).decode("utf-8")
+        record = json.loads(data[data.index("{") :])
+        pages[record["url"]] = record.get("content", "")
+    return pages

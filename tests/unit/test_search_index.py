@@ -1,0 +1,92 @@
+"""``mathwiki.search_index``: Pagefind's chunked index of a real (small) site, and Material pointed at our worker."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mathwiki import search_index
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>
+<nav>Navigation words everywhere</nav>
+<article class="md-content__inner md-typeset">
+<div class="wiki-meta">2026-01-01 5 claims proved</div>
+<h1 id="t">{title}<a class="headerlink" href="#t">¶</a></h1>
+<p>{text} <span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>θ</mi></mrow>
+<annotation encoding="application/x-tex">\\theta_{{new}}</annotation></semantics></math></span>
+<span class="katex-html" aria-hidden="true">θglyphs</span></span></p>
+<h2 id="more">More</h2><p>Second section about {word}.</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    for name, title, word in (("a", "Gradient", "slopes"), ("b", "Hessian", "curvature")):
+        (root / name).mkdir()
+        html = PAGE.format(title=title, text=f"The {title.lower()} page.", word=word)
+        (root / name / "index.html").write_text(html, encoding="utf-8")
+    (root / "search").mkdir()
+    material = {"config": {"lang": ["en"]}, "docs": [{"location": "a/", "title": "A", "text": "x" * 5000}]}
+    (root / "search" / "search_index.json").write_text(json.dumps(material), encoding="utf-8")
+    (root / "pagefind" / "fragment").mkdir(parents=True)
+    (root / "pagefind" / "fragment" / "stale.pf_fragment").write_bytes(b"left by an earlier build")
+    search_index.build(root)
+    search_index.shrink_material_index(root)
+    return root
+
+
+def test_pagefind_indexes_every_article_in_chunks_with_formulas_as_tex(site: Path) -> None:
+    pages = search_index.indexed_pages(site)
+    assert set(pages) == {"/a/", "/b/"}
+    text = pages["/a/"]
+    assert "The gradient page." in text and "Second section about slopes." in text
+    assert "\\theta_{new}" in text  # the formula's TeX
+    assert "θglyphs" not in text and "θ" not in text.replace("\\theta", "")  # not its glyphs
+    assert "Navigation words" not in text and "claims proved" not in text and "¶" not in text
+    assert (site / "pagefind" / "pagefind.js").is_file() and list((site / "pagefind" / "index").iterdir())
+    assert not (site / "pagefind" / "fragment" / "stale.pf_fragment").exists()
+
+
+def test_materials_own_index_keeps_its_settings_and_no_page_text(site: Path) -> None:
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert data == {"config": {"lang": ["en"]}, "docs": [], "options": {}}
+
+
+def test_a_site_pagefind_cannot_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(search_index.SearchIndexError, match="Pagefind"):
+        search_index.build(tmp_path / "no-such-site")
+
+
+CONFIG = (
+    '<script id="__config" type="application/json">{"base": "../..", "search": '
+    '"../../assets/javascripts/workers/search.a7633da7.min.js", "tags": null}</script>'
+)
+
+
+def test_the_page_config_names_our_worker_at_the_same_relative_place() -> None:
+    page = f"<html><body>{CONFIG}<p>text</p></body></html>"
+    out = search_index.point_config_at_worker(page)
+    start = out.index('json">') + len('json">')
+    config = json.loads(out[start : out.index("</script>")])
+    assert config == {"base": "../..", "search": "../../assets/javascripts/search-pagefind.js", "tags": None}
+    assert out.endswith("<p>text</p></body></html>")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>no config</p>",
+        '<script id="__config" type="application/json">not json</script>',
+        CONFIG.replace("workers/", ""),
+    ],
+)
+def test_a_page_without_materials_worker_is_left_as_it_is(page: str) -> None:
+    assert search_index.point_config_at_worker(page) == page
+
+
+def test_the_worker_ships_with_the_site(site: Path) -> None:
+    shipped = (site / search_index.WORKER).read_text(encoding="utf-8")
+    assert shipped == search_index.WORKER_SOURCE.read_text(encoding="utf-8") and "pagefind.search" in shipped
