@@ -1,7 +1,7 @@
 """The order the build's hooks must run in, declared once; ``hooks/settings.py`` checks ``mkdocs.yml`` at start.
 
 MkDocs runs hooks in the order ``mkdocs.yml`` lists them, and several depend on earlier ones: the pages must
-be read before they are checked, the search text taken before maths is typeset, the report made last.
+be read before they are checked, the report made last.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("claims", "verify fences, before the page is rendered"),
     ("code_blocks", "python fences, before the page is rendered"),
     ("surfaces", "surface fences, after the claims (it reads their definitions)"),
-    ("search_text", "takes each formula's TeX for the search index, before maths.py typesets it"),
+    ("search_plugin", "hands Material's search plugin a placeholder: its index is not used, Pagefind's is"),
     ("maths", "typesets $...$ and $$...$$"),
     ("sanitize", "cleans the page's HTML with an allowlist, after everything that writes it"),
     ("page_time_limit", "limits the time one page takes from its last Markdown hook to its cleaned HTML"),

@@ -33,6 +33,19 @@ EXCLUDED = (
 )  # fmt: skip
 
 
+# What Material's search plugin reads in place of each page (hooks/search_plugin.py): its index is not used.
+PLACEHOLDER = '<p class="mathwiki-search-placeholder">Searched through Pagefind.</p>'
+
+
+def put_back(read: str, page_html: str) -> str | None:
+    """``read`` (the placeholder, with whatever hooks added around it) with the page in its place; None when the
+    placeholder is gone."""
+    at = read.find(PLACEHOLDER)
+    if at < 0:
+        return None
+    return read[:at] + page_html + read[at + len(PLACEHOLDER) :]
+
+
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site (its message)."""
 

@@ -90,3 +90,18 @@ def test_a_page_without_materials_worker_is_left_as_it_is(page: str) -> None:
 def test_the_worker_ships_with_the_site(site: Path) -> None:
     shipped = (site / search_index.WORKER).read_text(encoding="utf-8")
     assert shipped == search_index.WORKER_SOURCE.read_text(encoding="utf-8") and "pagefind.search" in shipped
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        (search_index.PLACEHOLDER, "<p>the page</p>"),  # nothing touched it
+        (
+            f"<nav>top</nav>{search_index.PLACEHOLDER}<h2>Used In</h2>",  # hooks added around it
+            "<nav>top</nav><p>the page</p><h2>Used In</h2>",
+        ),
+        ("<p>something else</p>", None),
+    ],
+)
+def test_the_page_is_put_back_where_the_search_plugin_read_the_placeholder(read: str, expected: str | None) -> None:
+    assert search_index.put_back(read, "<p>the page</p>") == expected
