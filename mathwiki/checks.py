@@ -283,11 +283,15 @@ def check_html(pages: dict[str, str], settings: Settings, findings: Findings) ->
     """Each page rendered as the build renders it, then its formulas typeset (a formula the engine refuses, raw
     TeX left in the text) and its HTML cleaned (each removal), by the functions the build's hooks call."""
     from mathwiki import time_limit
+    from mathwiki import typeset as engine
     from mathwiki.maths import STORE, separate_display_maths, typeset_page
     from mathwiki.pagehtml import Renderer
     from mathwiki.sanitize import clean_page
 
-    STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
+    try:
+        STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
+    except engine.EngineMissing as exc:  # no maths engine here: one clear problem, not one a page
+        return [Problem("package.json", 1, str(exc))]
     renderer = Renderer(findings.markdown_extensions)
     problems: list[Problem] = []
     seconds = settings.page_render_timeout_s
@@ -297,6 +301,8 @@ def check_html(pages: dict[str, str], settings: Settings, findings: Findings) ->
             with time_limit.limited(seconds, time_limit.render_message(path, seconds)):
                 typeset, found = typeset_page(renderer.render(separate_display_maths(body)), text, path)
                 found.extend(clean_page(typeset, text, path)[1])
+        except engine.EngineMissing as exc:  # no maths engine here: one clear problem, not one a page
+            return [*problems, Problem("package.json", 1, str(exc))]
         except time_limit.TimeLimitExceeded as exc:
             _, _, message = str(exc).partition(":1: ")
             problems.append(Problem(path, 1, message))

@@ -48,3 +48,15 @@ def test_snippets_follow_the_wiki_settings(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     html = Renderer(_wiki_extensions()).render('--8<-- "note.md"\n')
     assert '<span class="arithmatex">\\(y\\)</span>' in html
+
+
+def test_check_without_the_maths_engine_is_one_clear_problem(tmp_path: Path, monkeypatch) -> None:
+    from mathwiki import typeset
+    from mathwiki.checks import Findings, check_html
+    from mathwiki.settings import Settings
+
+    monkeypatch.setattr(typeset, "NODE_MODULES", tmp_path / "node_modules")
+    pages = {"docs/a.md": "---\ntitle: A\n---\n\n$x^2$\n", "docs/b.md": "---\ntitle: B\n---\n\n$y$\n"}
+    problems = check_html(pages, Settings.from_mapping({}, tmp_path), Findings(markdown_extensions=_wiki_extensions()))
+    assert len(problems) == 1 and problems[0].path == "package.json"
+    assert "the maths engine is not installed" in problems[0].message and "npm ci" in problems[0].message
