@@ -14,6 +14,12 @@ from mathwiki import search_index
 log = logging.getLogger("mkdocs.hooks.search_index")
 
 
+def on_config(config):
+    if search_index.COUNT not in config.extra_javascript:
+        config.extra_javascript.append(search_index.COUNT)
+    return config
+
+
 def on_post_page(output: str, page, config) -> str:
     return search_index.point_config_at_worker(output)
 

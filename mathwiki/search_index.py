@@ -22,6 +22,8 @@ from pathlib import Path
 BUNDLE = "pagefind"  # the folder of the site that holds the index
 WORKER = "assets/javascripts/search-pagefind.js"  # where the worker goes in the site
 WORKER_SOURCE = Path(__file__).with_name("search_worker.js")
+COUNT = "assets/javascripts/search-count.js"  # a page script: the true number of matches in the header
+COUNT_SOURCE = Path(__file__).with_name("search_count.js")
 MATERIAL_WORKER = "assets/javascripts/workers/search."  # Material's worker, by its name's start
 ROOT = "article.md-content__inner"
 # KaTeX's glyphs and the visible MathML are left out; the MathML's TeX annotation is what search reads.
@@ -67,6 +69,7 @@ def build(site_dir: Path, timeout_s: float = 300) -> str:
         raise SearchIndexError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[-2000:]}")
     (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(WORKER_SOURCE, site_dir / WORKER)
+    shutil.copyfile(COUNT_SOURCE, site_dir / COUNT)
     pages = next((line.strip() for line in done.stdout.splitlines() if "Indexed" in line and "page" in line), "")
     return pages
 

@@ -13,6 +13,8 @@ const site = new URL("../../", self.location.href);  // this file is assets/java
 let pagefind = null;
 let ready = null;  // resolves once Pagefind is loaded
 let latest = 0;
+// Material shows how many results it was given; the page script search_count.js shows the true total from here.
+const counts = "BroadcastChannel" in self ? new BroadcastChannel("mathwiki-search") : null;
 
 function escape(text) {
   return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]);
@@ -54,6 +56,7 @@ async function search(query) {
       }));
     return [article, ...sections];
   });
+  if (counts) counts.postMessage({query: text, total: found.results.length, shown: items.length});
   return {items};
 }
 

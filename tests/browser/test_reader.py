@@ -200,3 +200,21 @@ def test_search_by_keyboard_as_in_material_fetches_only_the_chunks_a_query_needs
     index = [url for url in fetched if url.endswith("search/search_index.json")]
     assert index and all(fetched[url] < 2000 for url in index)  # Material's own index holds no page text
     assert_clean(page, site_url)
+
+
+def test_the_search_header_counts_every_match_not_only_those_shown(page, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && !/initializ/i.test(m.textContent); }",
+        timeout=60000,
+    )
+    page.locator(".md-search__input").press_sequentially("the")  # on nearly every page
+    page.wait_for_function(
+        "() => /^20 of \\d+ matching documents$/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=30000,
+    )
+    shown, _, total = page.locator(".md-search-result__meta").inner_text().partition(" of ")
+    assert int(shown) == 20 and int(total.split()[0]) > 30
+    assert_clean(page, site_url)

@@ -105,3 +105,7 @@ def test_the_worker_ships_with_the_site(site: Path) -> None:
 )
 def test_the_page_is_put_back_where_the_search_plugin_read_the_placeholder(read: str, expected: str | None) -> None:
     assert search_index.put_back(read, "<p>the page</p>") == expected
+
+
+def test_the_count_script_ships_with_the_site(site: Path) -> None:
+    assert (site / search_index.COUNT).read_text(encoding="utf-8") == search_index.COUNT_SOURCE.read_text("utf-8")
