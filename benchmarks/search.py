@@ -88,7 +88,7 @@ def main() -> None:
                 command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ours)]
                 subprocess.run(command, cwd=tmp, env=env, check=True, stdout=subprocess.DEVNULL)
                 site = Path(tmp) / "site"
-                on_disk = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
+                on_disk = sum(f.stat().st_size for f in (site / "assets" / "pagefind").rglob("*") if f.is_file())
                 server, url = _serve(site)
                 try:
                     runs = [_transfer(browser, url, query) for query in QUERIES[: args.queries]]

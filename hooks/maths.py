@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from mathwiki import typeset as engine
-from mathwiki.maths import ENGINE, STORE, separate_display_maths, typeset_page
+from mathwiki.maths import ENGINE, ENGINE_OUTPUT, STORE, separate_display_maths, typeset_page
 from mathwiki.pages import display_path
 from mathwiki.report import report
 from mathwiki.settings import Settings
@@ -42,6 +42,7 @@ def _missing() -> str:
 
 
 def on_pre_build(config) -> None:
+    ENGINE_OUTPUT.clear()
     project = Path(config.config_file_path).parent
     STORE.open(Settings.from_mapping(config.extra.get("mathwiki"), project).cache_dir)
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from mathwiki import search_index
+from mathwiki.pages import display_path
+from mathwiki.problems import Problem
+from mathwiki.report import report
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -18,6 +21,15 @@ def on_config(config):
     if search_index.COUNT not in config.extra_javascript:
         config.extra_javascript.append(search_index.COUNT)
     return config
+
+
+def on_files(files, config):
+    project = Path(config.config_file_path).parent
+    for file in files:
+        why = search_index.reserved_problem(file.dest_uri)
+        if why is not None and file.abs_src_path and file.abs_src_path.startswith(str(Path(config.docs_dir))):
+            report(Problem(display_path(config.docs_dir, file.src_uri, project), 1, why), log)
+    return files
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -89,6 +89,36 @@ class FormulaStore:
 
 STORE = FormulaStore()
 
+# Every piece of HTML the engine gave this process (typeset now or taken from the cache). The checks that walk a
+# page's HTML tag by tag (raw TeX, the sanitizer's report) skip these exact strings: they are the engine's own
+# markup for a formula, three quarters of a page's tags, and walking them made those checks most of a warm build.
+# Only exact engine output is skipped, so markup an author writes to look like it is still walked.
+ENGINE_OUTPUT: set[str] = set()
+_ENGINE_ROOT = re.compile(r'<span class="katex(?:-display)?"')
+_SPAN_TAG = re.compile(r"<span\b|</span>")
+
+
+def without_engine_output(page_html: str) -> str:
+    """``page_html`` with each formula the engine typeset in this process left out (spans counted to its end)."""
+    if not ENGINE_OUTPUT:
+        return page_html
+    parts, at = [], 0
+    for start in _ENGINE_ROOT.finditer(page_html):
+        if start.start() < at:
+            continue  # inside a formula already left out
+        depth, end = 0, -1
+        for tag in _SPAN_TAG.finditer(page_html, start.start()):
+            depth += 1 if tag.group() == "<span" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end < 0 or page_html[start.start() : end] not in ENGINE_OUTPUT:
+            continue
+        parts.append(page_html[at : start.start()])
+        at = end
+    parts.append(page_html[at:])
+    return "".join(parts)
+
 
 def _key(latex: str, display: bool) -> str:
     return ("block:" if display else "inline:") + latex
@@ -108,6 +138,7 @@ def typeset_many(formulas: list[tuple[str, bool]]) -> list[str | MathError]:
                 done[(latex, display)] = result.html
                 STORE.add(_key(latex, display), result.html)
         found = [done[f] if got is None else got for f, got in zip(formulas, found, strict=True)]
+    ENGINE_OUTPUT.update(got for got in found if isinstance(got, str))
     return [got if got is not None else MathError("internal: formula not typeset") for got in found]
 
 
@@ -159,7 +190,7 @@ def typeset_page(page_html: str, source: str, path: str) -> tuple[str, list[Prob
         problems.append(Problem(path, source.count("\n", 0, index) + 1 if index >= 0 else 1, message))
 
     typeset_html = render_arithmatex(page_html, on_error)
-    for item in rawtex.leftovers(typeset_html):
+    for item in rawtex.leftovers(without_engine_output(typeset_html)):
         problems.append(Problem(path, rawtex.source_line(source, item), item.message))
     return typeset_html, problems
 

@@ -152,9 +152,14 @@ class _Finder(HTMLParser):
 
 
 def sanitize(html: str, on_removed: Callable[[str, str], None]) -> str:
-    """The clean HTML; ``on_removed(what, needle)`` is called for each removal (``needle`` finds its line)."""
+    """The clean HTML; ``on_removed(what, needle)`` is called for each removal (``needle`` finds its line).
+
+    Every tag is cleaned; the report of removals walks the page without the maths engine's exact output
+    (``mathwiki.maths.without_engine_output``): markup the engine makes from a formula, which nh3 still cleans."""
+    from mathwiki.maths import without_engine_output
+
     finder = _Finder()
-    finder.feed(html)
+    finder.feed(without_engine_output(html))
     finder.close()
     for what, needle in finder.removed:
         on_removed(what, needle)

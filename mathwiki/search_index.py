@@ -8,7 +8,7 @@ result list: Material's search worker is replaced by ours (``mathwiki/search_wor
 (``hooks/search_index.py`` points each page's config at it).
 
 Indexed: each page's article, with each formula as its TeX source (not the glyphs of its typeset forms), without
-the permalink signs and the edit button.
+the page header, the learning path, the permalink signs and the edit button.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BUNDLE = "pagefind"  # the folder of the site that holds the index
+BUNDLE = "assets/pagefind"  # the folder of the site that holds the index (the build's alone: see reserved_problem)
 WORKER = "assets/javascripts/search-pagefind.js"  # where the worker goes in the site
 WORKER_SOURCE = Path(__file__).with_name("search_worker.js")
 COUNT = "assets/javascripts/search-count.js"  # a page script: the true number of matches in the header
@@ -46,6 +46,14 @@ def put_back(read: str, page_html: str) -> str | None:
     if at < 0:
         return None
     return read[:at] + page_html + read[at + len(PLACEHOLDER) :]
+
+
+def reserved_problem(dest_uri: str) -> str | None:
+    """Why a file of the wiki may not be written at ``dest_uri`` of the site, or None: the index's folder is
+    emptied and rewritten by every build, so a page there would be lost without a word."""
+    if dest_uri == BUNDLE or dest_uri.startswith(BUNDLE + "/"):
+        return f"this file would be written into {BUNDLE}/, the search index's folder, which every build rewrites"
+    return None
 
 
 class SearchIndexError(RuntimeError):

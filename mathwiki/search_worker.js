@@ -64,8 +64,8 @@ addEventListener("message", async event => {
   const message = event.data || {};
   if (message.type === SETUP) {
     ready = (async () => {
-      pagefind = await import(new URL("pagefind/pagefind.js", site).href);
-      await pagefind.options({basePath: new URL("pagefind/", site).href, baseUrl: "/", excerptLength: 24});
+      pagefind = await import(new URL("assets/pagefind/pagefind.js", site).href);
+      await pagefind.options({basePath: new URL("assets/pagefind/", site).href, baseUrl: "/", excerptLength: 24});
       await pagefind.init();
     })();
     await ready;

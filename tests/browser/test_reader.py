@@ -195,7 +195,7 @@ def test_search_by_keyboard_as_in_material_fetches_only_the_chunks_a_query_needs
     page.locator("article mark").first.wait_for(timeout=10000)  # the word is marked on the page it opened
 
     fragments = [url for url in fetched if "/pagefind/fragment/" in url]
-    on_disk = list((real_site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    on_disk = list((real_site / "assets" / "pagefind" / "fragment").glob("*.pf_fragment"))
     assert fragments and len(fragments) < len(on_disk), (len(fragments), len(on_disk))
     index = [url for url in fetched if url.endswith("search/search_index.json")]
     assert index and all(fetched[url] < 2000 for url in index)  # Material's own index holds no page text

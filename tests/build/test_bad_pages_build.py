@@ -110,3 +110,15 @@ def test_a_bad_build_setting_is_a_clear_error(make_wiki, option: str, value: obj
     assert result.returncode != 0
     assert "mkdocs.yml" in result.stderr and words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_file_in_the_search_index_folder_is_an_error_not_lost(make_wiki) -> None:
+    project = make_wiki(GOOD)
+    (project / "docs/assets/pagefind").mkdir(parents=True)
+    (project / "docs/assets/pagefind/notes.txt").write_text("mine", encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert (
+        "docs/assets/pagefind/notes.txt:1: this file would be written into assets/pagefind/, the search index's "
+        "folder, which every build rewrites" in result.stderr
+    ), result.stderr[-3000:]

@@ -24,7 +24,8 @@ HOSTILE = HEAD.format(title="A") + (
     'Styled words\n{: onclick="alert(3)" }\n\n'  # 15-16
     '<iframe src="https://example.com"></iframe>\n\n'  # 18
     '<form action="https://example.com"><input type="text" name="q"></form>\n\n'  # 20
-    "Maths $\\text{<script>alert(4)</script>}$ here.\n"  # 22
+    "Maths $\\text{<script>alert(4)</script>}$ here.\n\n"  # 22
+    '<span class="katex"><img src="y.png" onmouseover="alert(5)"></span>\n'  # 24: dressed as the engine's markup
 )
 
 
@@ -39,6 +40,7 @@ def test_scripts_handlers_and_javascript_urls_never_reach_a_reader(make_wiki) ->
         16: "the attribute onclick= on <p>",
         18: "the element <iframe>",
         20: "the element <form>",
+        24: "the attribute onmouseover= on <img>",
     }
     for line, what in expected.items():
         assert f"docs/topics/a.md:{line}: unsafe HTML removed: {what}" in result.stderr, result.stderr[-4000:]

@@ -31,8 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "search").mkdir()
     material = {"config": {"lang": ["en"]}, "docs": [{"location": "a/", "title": "A", "text": "x" * 5000}]}
     (root / "search" / "search_index.json").write_text(json.dumps(material), encoding="utf-8")
-    (root / "pagefind" / "fragment").mkdir(parents=True)
-    (root / "pagefind" / "fragment" / "stale.pf_fragment").write_bytes(b"left by an earlier build")
+    (root / search_index.BUNDLE / "fragment").mkdir(parents=True)
+    (root / search_index.BUNDLE / "fragment" / "stale.pf_fragment").write_bytes(b"left by an earlier build")
     search_index.build(root)
     search_index.shrink_material_index(root)
     return root
@@ -46,8 +46,10 @@ def test_pagefind_indexes_every_article_in_chunks_with_formulas_as_tex(site: Pat
     assert "\\theta_{new}" in text  # the formula's TeX
     assert "θglyphs" not in text and "θ" not in text.replace("\\theta", "")  # not its glyphs
     assert "Navigation words" not in text and "claims proved" not in text and "¶" not in text
-    assert (site / "pagefind" / "pagefind.js").is_file() and list((site / "pagefind" / "index").iterdir())
-    assert not (site / "pagefind" / "fragment" / "stale.pf_fragment").exists()
+    assert (site / search_index.BUNDLE / "pagefind.js").is_file() and list(
+        (site / search_index.BUNDLE / "index").iterdir()
+    )
+    assert not (site / search_index.BUNDLE / "fragment" / "stale.pf_fragment").exists()
 
 
 def test_materials_own_index_keeps_its_settings_and_no_page_text(site: Path) -> None:
@@ -109,3 +111,16 @@ def test_the_page_is_put_back_where_the_search_plugin_read_the_placeholder(read:
 
 def test_the_count_script_ships_with_the_site(site: Path) -> None:
     assert (site / search_index.COUNT).read_text(encoding="utf-8") == search_index.COUNT_SOURCE.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("dest", "refused"),
+    [
+        ("assets/pagefind/index.html", True),
+        ("assets/pagefind", True),
+        ("assets/pagefinder/x.png", False),
+        ("a.html", False),
+    ],
+)
+def test_nothing_of_the_wiki_may_be_written_into_the_index_folder(dest: str, refused: bool) -> None:
+    assert (search_index.reserved_problem(dest) is not None) is refused
