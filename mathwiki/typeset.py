@@ -119,6 +119,11 @@ class Engine:
                     else f"the maths engine stopped ({exc})"
                 )
                 return [Result(error=why) for _ in items]
+            except BaseException:
+                # Interrupted mid-answer (the page's time limit): the answer still on its way must never be read
+                # as the answer to a later request, so this process goes.
+                self.close()
+                raise
         try:
             answer = json.loads(line)
             results = answer["results"]

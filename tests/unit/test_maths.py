@@ -107,6 +107,25 @@ def test_the_engine_comes_back_after_its_process_dies() -> None:
         running.close()
 
 
+def test_an_answer_interrupted_by_a_time_limit_is_never_read_as_the_next_one(monkeypatch) -> None:
+    running = engine.Engine("katex")
+    read = running._read_line
+
+    def interrupted(process):  # the page's time limit fires while the answer is on its way
+        raise RuntimeError("time limit")
+
+    try:
+        monkeypatch.setattr(running, "_read_line", interrupted)
+        with pytest.raises(RuntimeError):
+            running.typeset([("a^{first}", False)])
+        monkeypatch.setattr(running, "_read_line", read)
+        (answer,) = running.typeset([("b_{second}", False)])
+        assert "b_{second}" in answer.html and "first" not in answer.html
+        assert running.starts == 2
+    finally:
+        running.close()
+
+
 def test_a_missing_engine_is_a_clear_error(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(engine, "NODE_MODULES", tmp_path / "node_modules")
     with pytest.raises(engine.EngineMissing, match="npm ci"):
