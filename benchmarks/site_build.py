@@ -10,7 +10,8 @@ With ``--pages`` it generates, for each size, a wiki of topic pages like ours (f
 seven sections, prose, inline and display formulas, links, a ``verify`` fence on every page, a ``python`` block on
 one page in five, a ``surface`` on one in twenty), 50 pages per subject and 10 subjects per area, and prints:
 cold (empty cache), warm (nothing changed), warm after editing one page's prose, plain Material (same theme,
-features, plugins and Markdown extensions, no hooks), HTML per page, the search index's size and the peak memory
+features, plugins and Markdown extensions, no hooks), HTML per page, the search index's size on disk (Pagefind's
+chunks; what a query downloads is in benchmarks/search.py) and the peak memory
 of a build (max RSS of the build process and its workers), with ratios. Warm, edited and plain builds alternate,
 so a busy moment hurts each kind alike; medians of ``--runs``.
 """
@@ -163,7 +164,8 @@ def timed_build(config: Path) -> tuple[float, float]:
 
 def _site_figures(site: Path, pages: int) -> tuple[float, float]:
     html = sum(path.stat().st_size for path in site.rglob("*.html"))
-    return html / pages / 1024, (site / "search" / "search_index.json").stat().st_size / 1024**2
+    index = site / "assets" / "pagefind"  # Pagefind's chunks (a query downloads a few: benchmarks/search.py)
+    return html / pages / 1024, sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 1024**2
 
 
 def _page_weights(site: Path) -> tuple[float, float, float, float]:
