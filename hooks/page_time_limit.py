@@ -9,9 +9,10 @@ from mkdocs.exceptions import PluginError
 
 from mathwiki import time_limit
 from mathwiki.pages import display_path
+from mathwiki.problems import Problem
 from mathwiki.settings import Settings
 
-_seconds = 30.0
+_seconds = Settings.page_render_timeout_s  # the default, until on_config reads mkdocs.yml
 
 
 def on_config(config):
@@ -25,7 +26,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
 
     def expire() -> None:
-        raise PluginError(time_limit.render_message(path, _seconds))
+        raise PluginError(str(Problem(path, 1, time_limit.render_message(_seconds))))
 
     time_limit.arm(_seconds, expire)
     return markdown

@@ -13,11 +13,17 @@ from mathwiki import search_index
 from mathwiki.pages import display_path
 from mathwiki.problems import Problem
 from mathwiki.report import report
+from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
 
+_cache_dir: Path | None = None
+
+
 def on_config(config):
+    global _cache_dir
+    _cache_dir = Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent).cache_dir
     if search_index.COUNT not in config.extra_javascript:
         config.extra_javascript.append(search_index.COUNT)
     return config
@@ -39,7 +45,7 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config) -> None:
     site = Path(config.site_dir)
     try:
-        summary = search_index.build(site)
+        summary = search_index.build(site, _cache_dir)
     except search_index.SearchIndexError as exc:
         raise PluginError(f"search index: {exc}") from exc
     search_index.shrink_material_index(site)

@@ -288,27 +288,24 @@ def check_html(pages: dict[str, str], settings: Settings, findings: Findings) ->
     from mathwiki.pagehtml import Renderer
     from mathwiki.sanitize import clean_page
 
-    try:
-        STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
-    except engine.EngineMissing as exc:  # no maths engine here: one clear problem, not one a page
-        return [Problem("package.json", 1, str(exc))]
-    renderer = Renderer(findings.markdown_extensions)
     problems: list[Problem] = []
     seconds = settings.page_render_timeout_s
-    for path, text in pages.items():
-        body, _ = _body(text)
-        try:
-            with time_limit.limited(seconds, time_limit.render_message(path, seconds)):
-                typeset, found = typeset_page(renderer.render(separate_display_maths(body)), text, path)
-                found.extend(clean_page(typeset, text, path)[1])
-        except engine.EngineMissing as exc:  # no maths engine here: one clear problem, not one a page
-            return [*problems, Problem("package.json", 1, str(exc))]
-        except time_limit.TimeLimitExceeded as exc:
-            _, _, message = str(exc).partition(":1: ")
-            problems.append(Problem(path, 1, message))
-            renderer = Renderer(findings.markdown_extensions)  # the stopped one may be left mid-page
-            continue
-        problems.extend(found)
+    try:
+        STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
+        renderer = Renderer(findings.markdown_extensions)
+        for path, text in pages.items():
+            body, _ = _body(text)
+            try:
+                with time_limit.limited(seconds, time_limit.render_message(seconds)):
+                    typeset, found = typeset_page(renderer.render(separate_display_maths(body)), text, path)
+                    found.extend(clean_page(typeset, text, path)[1])
+            except time_limit.TimeLimitExceeded as exc:
+                problems.append(Problem(path, 1, str(exc)))
+                renderer = Renderer(findings.markdown_extensions)  # the stopped one may be left mid-page
+                continue
+            problems.extend(found)
+    except engine.EngineMissing as exc:  # no maths engine here: one clear problem, not one a page
+        problems.append(Problem("package.json", 1, str(exc)))
     return problems
 
 

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import nh3
 
+from mathwiki.maths import without_engine_output
 from mathwiki.problems import Problem
 
 _TEXT = {
@@ -156,8 +157,6 @@ def sanitize(html: str, on_removed: Callable[[str, str], None]) -> str:
 
     Every tag is cleaned; the report of removals walks the page without the maths engine's exact output
     (``mathwiki.maths.without_engine_output``): markup the engine makes from a formula, which nh3 still cleans."""
-    from mathwiki.maths import without_engine_output
-
     finder = _Finder()
     finder.feed(without_engine_output(html))
     finder.close()

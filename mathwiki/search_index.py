@@ -13,6 +13,8 @@ the page header, the learning path, the permalink signs and the edit button.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -60,9 +62,26 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not index the site (its message)."""
 
 
-def build(site_dir: Path, timeout_s: float = 300) -> str:
-    """Index ``site_dir`` into ``site_dir/pagefind``; returns Pagefind's summary line. Raises ``SearchIndexError``."""
+def build(site_dir: Path, cache_dir: Path | None = None, timeout_s: float = 300) -> str:
+    """Index ``site_dir`` into ``site_dir/assets/pagefind``; returns Pagefind's summary line. Raises
+    ``SearchIndexError``. With ``cache_dir``, a site whose HTML is the same as at the last indexing gets that
+    index back without running Pagefind (the key hashes every HTML file and Pagefind's settings)."""
     shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)  # chunks of an earlier build would stay beside the new
+    stored = cache_dir / "search-index" / _html_digest(site_dir) if cache_dir is not None else None
+    if stored is not None and (stored / "pagefind.js").is_file():
+        shutil.copytree(stored, site_dir / BUNDLE)
+        summary = "the same HTML as the last indexed build: index taken from the cache"
+    else:
+        summary = _run_pagefind(site_dir, timeout_s)
+        if stored is not None:
+            _store(site_dir / BUNDLE, stored)
+    (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(WORKER_SOURCE, site_dir / WORKER)
+    shutil.copyfile(COUNT_SOURCE, site_dir / COUNT)
+    return summary
+
+
+def _run_pagefind(site_dir: Path, timeout_s: float) -> str:
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE]
     command += ["--root-selector", ROOT]
     for selector in EXCLUDED:
@@ -75,11 +94,34 @@ def build(site_dir: Path, timeout_s: float = 300) -> str:
         raise SearchIndexError(f"Pagefind took more than {timeout_s:g} s to index the site") from exc
     if done.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[-2000:]}")
-    (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(WORKER_SOURCE, site_dir / WORKER)
-    shutil.copyfile(COUNT_SOURCE, site_dir / COUNT)
-    pages = next((line.strip() for line in done.stdout.splitlines() if "Indexed" in line and "page" in line), "")
-    return pages
+    return next((line.strip() for line in done.stdout.splitlines() if "Indexed" in line and "page" in line), "")
+
+
+def _html_digest(site_dir: Path) -> str:
+    """What the index is made from: every HTML file of the site (path and bytes), Pagefind's version, our options."""
+    try:
+        version = importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.sha256(json.dumps([version, ROOT, EXCLUDED, BUNDLE]).encode("utf-8"))
+    for path in sorted(site_dir.rglob("*.html")):
+        name = path.relative_to(site_dir).as_posix()
+        if not name.startswith(BUNDLE + "/"):
+            digest.update(name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _store(bundle: Path, stored: Path) -> None:
+    """Keep ``bundle`` as the one cached index (the previous one is dropped: the cache stays one index big). A
+    cache that cannot be written only costs the next build a Pagefind run."""
+    try:
+        if stored.parent.is_dir():
+            for old in stored.parent.iterdir():
+                shutil.rmtree(old, ignore_errors=True)
+        shutil.copytree(bundle, stored.with_suffix(".tmp"))
+        stored.with_suffix(".tmp").rename(stored)
+    except OSError:
+        shutil.rmtree(stored.with_suffix(".tmp"), ignore_errors=True)
 
 
 def shrink_material_index(site_dir: Path) -> None:
@@ -94,9 +136,6 @@ def shrink_material_index(site_dir: Path) -> None:
         data = {}
     config = data.get("config", {}) if isinstance(data, dict) else {}
     path.write_text(json.dumps({"config": config, "docs": [], "options": {}}), encoding="utf-8")
-    js = site_dir / "search" / "search_index.js"
-    if js.is_file():  # the file:// copy of the same index
-        js.write_text("var __index = " + json.dumps({"config": config, "docs": [], "options": {}}), encoding="utf-8")
 
 
 def point_config_at_worker(page_html: str) -> str:

@@ -62,10 +62,10 @@ def limited(seconds: float, message: str) -> Iterator[None]:
         disarm()
 
 
-def render_message(path: str, seconds: float) -> str:
-    """The problem for a page whose rendering passed its limit (the same words in the build and in ``check``)."""
+def render_message(seconds: float) -> str:
+    """What is wrong with a page whose rendering passed its limit (the same words in the build and in ``check``)."""
     return (
-        f"{path}:1: rendering this page took more than {seconds:g} s (page_render_timeout_s), so the build "
+        f"rendering this page took more than {seconds:g} s (page_render_timeout_s), so the build "
         "stopped: Markdown's parser is slow on some text, such as thousands of unclosed '[', '![', '[^', "
         "'<![CDATA[' or HTML tags left open; close them, write them as &lt; or inside `code`, or split the page"
     )

@@ -29,17 +29,21 @@ def test_topic_page_shows_typeset_maths(page, site_url: str) -> None:
     assert_clean(page, site_url)
 
 
-def test_search_for_gradient_lists_the_gradient_page(page, site_url: str) -> None:
-    page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # Material's search worker builds its index after the page loads and says so in the result header. Wait for
-    # that (slow on a loaded CI machine), then type as a reader does: Material searches on key events, so
-    # `fill()` (an input event only) finds nothing once the index is ready.
+def open_search(page) -> None:
+    """Wait until Material's search box can answer, as a reader would see it: the worker loads the index after
+    the page and says so in the result header (slow on a loaded CI machine). Then type key by key: Material
+    searches on key events, so `fill()` (an input event only) finds nothing once the index is ready."""
     page.wait_for_function(
         "() => { const m = document.querySelector('.md-search-result__meta');"
         " return m && !/initializ/i.test(m.textContent); }",
         timeout=60000,
     )
+
+
+def test_search_for_gradient_lists_the_gradient_page(page, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    open_search(page)
     page.locator(".md-search__input").press_sequentially("gradient")
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=30000)
@@ -180,11 +184,7 @@ def test_search_by_keyboard_as_in_material_fetches_only_the_chunks_a_query_needs
     page.goto(site_url + TOPIC)
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")  # Material's shortcut to the search box
-    page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/initializ/i.test(m.textContent); }",
-        timeout=60000,
-    )
+    open_search(page)
     page.keyboard.type("hessian", delay=30)
     page.locator(".md-search-result__item").first.wait_for(timeout=30000)
     assert page.locator(".md-search-result__article h1").first.inner_text().strip() == "Hessian"
@@ -205,11 +205,7 @@ def test_search_by_keyboard_as_in_material_fetches_only_the_chunks_a_query_needs
 def test_the_search_header_counts_every_match_not_only_those_shown(page, site_url: str) -> None:
     page.goto(site_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/initializ/i.test(m.textContent); }",
-        timeout=60000,
-    )
+    open_search(page)
     page.locator(".md-search__input").press_sequentially("the")  # on nearly every page
     page.wait_for_function(
         "() => /^20 of \\d+ matching documents$/.test(document.querySelector('.md-search-result__meta').textContent)",

@@ -124,3 +124,31 @@ def test_the_count_script_ships_with_the_site(site: Path) -> None:
 )
 def test_nothing_of_the_wiki_may_be_written_into_the_index_folder(dest: str, refused: bool) -> None:
     assert (search_index.reserved_problem(dest) is not None) is refused
+
+
+def test_a_site_with_the_same_html_gets_its_index_from_the_cache(site: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    cache = tmp_path / "cache"
+    first = search_index.build(copy, cache)
+    assert "Indexed 2 pages" in first
+
+    def files() -> dict[str, bytes]:
+        return {
+            p.relative_to(copy).as_posix(): p.read_bytes()
+            for p in copy.joinpath(search_index.BUNDLE).rglob("*")
+            if p.is_file()
+        }
+
+    index = files()
+    again = search_index.build(copy, cache)
+    assert "from the cache" in again
+    assert files() == index
+    assert (copy / search_index.WORKER).is_file() and (copy / search_index.COUNT).is_file()
+    page = copy / "b" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("curvature", "torsion"), encoding="utf-8")
+    changed = search_index.build(copy, cache)
+    assert "Indexed 2 pages" in changed and "torsion" in search_index.indexed_pages(copy)["/b/"]
+    assert len(list((cache / "search-index").iterdir())) == 1  # one index kept, the newest
