@@ -7,10 +7,9 @@ switched off (it reads none of that check's entries). Listed after every hook th
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from mathwiki import build_context
 from mathwiki.cache import sweep
-from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.cache_bounds")
 _dirty = False
@@ -22,7 +21,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_post_build(config) -> None:
-    settings = Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent)
+    settings = build_context.of(config).settings
     if _dirty or not settings.every_check_on:
         return
     deleted = sweep(settings.cache_dir, settings.cache_keep_builds)

@@ -4,10 +4,9 @@ the values the theme prints (MkDocs' templates do not escape), so a title cannot
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from mathwiki import frontmatter
-from mathwiki.pages import display_path, is_topic
+from mathwiki import build_context, frontmatter
+from mathwiki.pages import is_topic
 from mathwiki.report import report
 
 log = logging.getLogger("mkdocs.hooks.front_matter")
@@ -15,7 +14,7 @@ log = logging.getLogger("mkdocs.hooks.front_matter")
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     source = page.file.content_string  # in memory: hooks/sources.py read it
-    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    path = build_context.page(page).path
     _, problems = frontmatter.read(source, path, topic=is_topic(page.file.src_uri))
     for problem in problems:
         report(problem, log)

@@ -2,30 +2,34 @@
 
 Data flows one way: read every page's front matter in ``on_files``; rewrite wikilinks in ``on_page_markdown``;
 record each page's outgoing links from its HTML in ``on_page_content``; invert once in ``on_env``; add the
-HTML in ``on_page_context``; write ``graph.json`` in ``on_post_build``. The work is in ``mathwiki.graph``.
+HTML in ``on_page_context``; add ``graph.json`` to the site's files in ``on_env``. The work is in ``mathwiki.graph``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import get_relative_url
 
-from mathwiki import frontmatter
+from mathwiki import build_context, frontmatter
 from mathwiki.graph import layout, links, model, render, wikilinks
-from mathwiki.pages import display_path, line_offset, read_sources
+from mathwiki.pages import line_offset
 from mathwiki.problems import Problem
 from mathwiki.report import report
-from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.link_graph")
+GRAPH_JSON = "graph.json"  # the whole wiki's graph, read by the /graph/ page
 # A cheap first look for hand-written "Used In" / "Linked from"; frontmatter.reserved_sections decides.
 _RESERVED = re.compile(r"^[ \t]*#{1,6}[ \t]+(used in|linked from)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _relative(url: str, page_url: str) -> str:
+    """MkDocs' own relative URL, with the home page ("") named as the site's root folder ("./")."""
+    return get_relative_url(url or "./", page_url)
 
 
 class _State:
@@ -35,7 +39,6 @@ class _State:
         self.enabled = enabled
         self.index = model.Index(())
         self.uses: dict[str, list[tuple[str, int]]] = {}
-        self.sources: dict[str, str] = {}  # src_uri -> file text, for wikilink line numbers
         self.outgoing: dict[str, set[str]] = {}
         self.graph: model.Graph | None = None
         self.slugify: wikilinks.Slugify = wikilinks.slugify
@@ -52,12 +55,8 @@ _state = _State()
 
 
 def on_config(config):
-    try:
-        settings = Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent)
-    except ValueError as exc:
-        raise PluginError(f"{config.config_file_path}: {exc}") from exc
     global _state
-    _state = _State(settings.graph)._carry(_state)
+    _state = _State(build_context.of(config).settings.graph)._carry(_state)
     toc = config.mdx_configs.get("toc", {})
     if callable(toc.get("slugify")):
         _state.slugify = toc["slugify"]
@@ -77,22 +76,24 @@ def on_files(files, config):
     if not _state.enabled:
         return files
     urls = {file.src_uri: links.normalize_url(file.url) for file in files.documentation_pages()}
-    sources, unreadable = read_sources(config.docs_dir, Path(config.config_file_path).parent, urls)
+    context = build_context.of(config)
+    sources, unreadable = context.pages(urls)
     for problem in unreadable:
         report(problem, log)
     pages: list[model.Page] = []
     for source in sources:
+        if source.src_uri not in urls:
+            continue
         text, path = source.text, source.path
         if _RESERVED.search(text):
             for problem in frontmatter.reserved_sections(text, path):
                 report(problem, log)
         pages.append(model.page_from_source(source.src_uri, urls[source.src_uri], text, path))
-        _state.sources[source.src_uri] = text
     problems = _resolve(pages)
     wrong = {problem.path for problem in problems}
     if wrong:  # name the line of each wrong entry: read those pages again, with line numbers
         pages = [
-            model.page_from_source(p.src_uri, p.url, _state.sources[p.src_uri], p.path, exact=True)
+            model.page_from_source(p.src_uri, p.url, context.sources[p.src_uri].text, p.path, exact=True)
             if p.path in wrong
             else p
             for p in pages
@@ -118,13 +119,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         target, why = _state.index.resolve(title)
         if target is None:
             return None, why
-        return render.relative_url(target.src_uri, src), ""
+        return _relative(target.src_uri, src), ""
 
     rewritten, unresolved = wikilinks.rewrite(markdown, resolve, slug=_state.slugify)
     if unresolved:
-        source = _state.sources.get(src, markdown)
-        offset = line_offset(source, markdown)
-        path = display_path(config.docs_dir, src, Path(config.config_file_path).parent)
+        context = build_context.of(config)
+        source = context.sources.get(src)
+        offset = line_offset(source.text if source is not None else markdown, markdown)
+        path = context.path(src)
         for item in unresolved:
             report(Problem(path, offset + item.link.line, f"wikilink {item.raw} {item.why}"), log)
     return rewritten
@@ -137,10 +139,19 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_env(env, config, files):
+    """Invert the links once every page is rendered; ``graph.json`` joins MkDocs' files (written with the others)."""
     if _state.enabled:
         _state.graph = model.build_graph(_state.index, _state.uses, _state.outgoing)
         for problem in model.orphan_problems(_state.graph):
             report(problem, log)
+        data = json.dumps(model.to_json(_state.graph), ensure_ascii=False, separators=(",", ":")) + "\n"
+        written = files.get_file_from_path(GRAPH_JSON)
+        if written is not None and not written.generated_by:
+            report(Problem(build_context.of(config).path(GRAPH_JSON), 1, f"{GRAPH_JSON} is written by the build"), log)
+            files.remove(written)
+        elif written is not None:
+            files.remove(written)
+        files.append(File.generated(config, GRAPH_JSON, content=data))
     return env
 
 
@@ -150,8 +161,8 @@ def on_page_context(context, page, config, nav):
     if graph is None or src not in graph.pages:
         return context
     url = graph.pages[src].url
-    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), url)
-    top += render.learning_path(graph.titled(model.learning_path(graph.builds_on, src)), url)
+    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), url, relative=_relative)
+    top += render.learning_path(graph.titled(model.learning_path(graph.builds_on, src)), url, relative=_relative)
     bottom = ""
     if model.GETS_SECTIONS(src):
         only = model.linked_from_only(graph, src)
@@ -159,6 +170,7 @@ def on_page_context(context, page, config, nav):
             graph.titled(graph.used_in.get(src, ())),
             graph.titled(only),
             url,
+            relative=_relative,
             permalink=_state.permalink,
             all_used_in=not only and bool(graph.linked_from.get(src)),
         )
@@ -184,7 +196,7 @@ LOCAL_GRAPH = ("page-graph", "Around this page")
 
 def _local_graph(graph: model.Graph, src: str, url: str) -> str:
     hood = layout.neighbourhood(graph, src)
-    svg = layout.local_svg(graph, hood, lambda other: render.relative_url(graph.pages[other].url, url))
+    svg = layout.local_svg(graph, hood, lambda other: _relative(graph.pages[other].url, url))
     anchor, heading = LOCAL_GRAPH
     link = ""
     if _state.permalink:
@@ -198,7 +210,7 @@ def _local_graph(graph: model.Graph, src: str, url: str) -> str:
 
 def _wiki_graph(graph: model.Graph, url: str) -> str:
     areas = {layout.area_of(src): page.title for src, page in graph.pages.items() if src.endswith("/index.md")}
-    svg = layout.wiki_svg(graph, lambda other: render.relative_url(graph.pages[other].url, url), areas)
+    svg = layout.wiki_svg(graph, lambda other: _relative(graph.pages[other].url, url), areas)
     return (
         f'{links.GENERATED_START}<figure class="wiki-graph-figure wiki-graph-figure--wiki">'
         f'<div class="wiki-graph-scroll">{svg}</div></figure>{links.GENERATED_END}'
@@ -216,12 +228,3 @@ def _add_to_toc(page) -> None:
     items.append(AnchorLink(LOCAL_GRAPH[1], LOCAL_GRAPH[0], 2))
     for anchor, heading, _ in (render.USED_IN, render.LINKED_FROM):
         items.append(AnchorLink(heading, anchor, 2))
-
-
-def on_post_build(config) -> None:
-    if _state.graph is None:
-        return
-    target = Path(config.site_dir, "graph.json")
-    os.makedirs(target.parent, exist_ok=True)
-    data = model.to_json(_state.graph)
-    target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from mathwiki import build_context
 from mathwiki.linkcheck import Link, find_links
-from mathwiki.pages import display_path, line_offset
+from mathwiki.pages import line_offset
 from mathwiki.problems import Problem
 from mathwiki.report import report
 
@@ -21,7 +21,7 @@ def on_pre_build(config) -> None:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     source = page.file.content_string  # in memory: hooks/sources.py read it
     offset = line_offset(source, markdown)
-    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    path = build_context.page(page).path
     for link in find_links(markdown, page.file.src_uri):
         link = Link(link.line + offset, link.target, link.path, link.anchor)
         target = link.path or page.file.src_uri

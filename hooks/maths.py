@@ -8,16 +8,14 @@ is in ``mathwiki.maths`` (formulas, the cache) and ``mathwiki.typeset`` (the eng
 from __future__ import annotations
 
 import logging
-import shutil
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
+from mathwiki import build_context
 from mathwiki import typeset as engine
 from mathwiki.maths import ENGINE, ENGINE_OUTPUT, STORE, separate_display_maths, typeset_page
-from mathwiki.pages import display_path
 from mathwiki.report import report
-from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.maths")
 ASSETS = "assets/katex"  # where the engine's stylesheet and fonts go in the site
@@ -43,8 +41,7 @@ def _missing() -> str:
 
 def on_pre_build(config) -> None:
     ENGINE_OUTPUT.clear()
-    project = Path(config.config_file_path).parent
-    STORE.open(Settings.from_mapping(config.extra.get("mathwiki"), project).cache_dir)
+    STORE.open(build_context.of(config).settings.cache_dir)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -52,7 +49,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    path = build_context.page(page).path
     try:
         typeset, problems = typeset_page(html, page.file.content_string, path)  # the text hooks/sources.py read
     except engine.EngineMissing as exc:
@@ -62,11 +59,14 @@ def on_page_content(html: str, page, config, files) -> str:
     return typeset
 
 
+def on_files(files, config):
+    """The engine's stylesheet and fonts join MkDocs' files, copied from node_modules with the site's others."""
+    stylesheet, fonts = engine.assets(ENGINE)
+    for uri, source in ((f"{ASSETS}/{stylesheet.name}", stylesheet), *((f"{ASSETS}/fonts/{f.name}", f) for f in fonts)):
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, abs_src_path=str(source)))
+    return files
+
+
 def on_post_build(config) -> None:
     STORE.save()
-    stylesheet, fonts = engine.assets(ENGINE)
-    target = Path(config.site_dir) / ASSETS
-    (target / "fonts").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(stylesheet, target / stylesheet.name)
-    for font in fonts:
-        shutil.copyfile(font, target / "fonts" / font.name)

@@ -3,32 +3,19 @@ lifted after ``hooks/sanitize.py`` has cleaned its HTML, so no page can hang the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.exceptions import PluginError
 
-from mathwiki import time_limit
-from mathwiki.pages import display_path
+from mathwiki import build_context, time_limit
 from mathwiki.problems import Problem
-from mathwiki.settings import Settings
-
-_seconds = Settings.page_render_timeout_s  # the default, until on_config reads mkdocs.yml
-
-
-def on_config(config):
-    global _seconds
-    project = Path(config.config_file_path).parent
-    _seconds = Settings.from_mapping((config.extra or {}).get("mathwiki"), project).page_render_timeout_s
-    return config
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    path, seconds = build_context.page(page).path, build_context.active().settings.page_render_timeout_s
 
     def expire() -> None:
-        raise PluginError(str(Problem(path, 1, time_limit.render_message(_seconds))))
+        raise PluginError(str(Problem(path, 1, time_limit.render_message(seconds))))
 
-    time_limit.arm(_seconds, expire)
+    time_limit.arm(seconds, expire)
     return markdown
 
 

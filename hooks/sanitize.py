@@ -4,10 +4,9 @@ page line where the removed markup was written, so the strict build fails on it.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from mathwiki import build_context
 from mathwiki.csp import add_policy
-from mathwiki.pages import display_path
 from mathwiki.report import report
 from mathwiki.sanitize import clean_page
 
@@ -15,7 +14,7 @@ log = logging.getLogger("mkdocs.hooks.sanitize")
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    path = display_path(config.docs_dir, page.file.src_uri, Path(config.config_file_path).parent)
+    path = build_context.page(page).path
     clean, problems = clean_page(html, page.file.content_string, path)  # the text hooks/sources.py read
     for problem in problems:
         report(problem, log)

@@ -9,32 +9,24 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from mathwiki import search_index
-from mathwiki.pages import display_path
+from mathwiki import build_context, search_index
 from mathwiki.problems import Problem
 from mathwiki.report import report
-from mathwiki.settings import Settings
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
 
-_cache_dir: Path | None = None
-
-
 def on_config(config):
-    global _cache_dir
-    _cache_dir = Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent).cache_dir
     if search_index.COUNT not in config.extra_javascript:
         config.extra_javascript.append(search_index.COUNT)
     return config
 
 
 def on_files(files, config):
-    project = Path(config.config_file_path).parent
     for file in files:
         why = search_index.reserved_problem(file.dest_uri)
         if why is not None and file.abs_src_path and file.abs_src_path.startswith(str(Path(config.docs_dir))):
-            report(Problem(display_path(config.docs_dir, file.src_uri, project), 1, why), log)
+            report(Problem(build_context.of(config).path(file.src_uri), 1, why), log)
     return files
 
 
@@ -45,7 +37,7 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config) -> None:
     site = Path(config.site_dir)
     try:
-        summary = search_index.build(site, _cache_dir)
+        summary = search_index.build(site, build_context.of(config).settings.cache_dir)
     except search_index.SearchIndexError as exc:
         raise PluginError(f"search index: {exc}") from exc
     search_index.shrink_material_index(site)

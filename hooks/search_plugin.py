@@ -6,11 +6,10 @@ it. The page is put back once the plugin has read the placeholder (``mathwiki.se
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from mkdocs.plugins import CombinedEvent, event_priority
 
-from mathwiki.pages import display_path
+from mathwiki import build_context
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.search_index import PLACEHOLDER, put_back
@@ -40,7 +39,7 @@ def _put_page_back(context, page, config, nav):
         return context
     restored = put_back(page.content or "", held)
     if restored is None:
-        path = display_path(config.docs_dir, src, Path(config.config_file_path).parent)
+        path = build_context.of(config).path(src)
         report(Problem(path, 1, "internal: the page changed while the search plugin read it; not restored"), log)
         return context
     page.content = restored

@@ -1,14 +1,13 @@
-"""First hook: check the build settings (``extra.mathwiki`` in mkdocs.yml) and the order of the hooks before any
-other hook runs."""
+"""First hook: check the order of the hooks and the build settings (``extra.mathwiki`` in mkdocs.yml), and start
+the build context every later hook shares (``mathwiki.build_context``): settings parsed here once, the pages as
+read, the page being rendered."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.exceptions import PluginError
 
+from mathwiki import build_context
 from mathwiki.hook_order import order_problem
-from mathwiki.settings import Settings
 
 
 def on_config(config):
@@ -16,7 +15,17 @@ def on_config(config):
     if problem:
         raise PluginError(f"{config.config_file_path}: {problem}")
     try:
-        Settings.from_mapping(config.extra.get("mathwiki"), Path(config.config_file_path).parent)
+        build_context.of(config)
     except ValueError as exc:
         raise PluginError(f"{config.config_file_path}: {exc}") from exc
     return config
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Every later hook's "current page": the first of the page hooks, so it runs before theirs."""
+    build_context.page(page)
+    return markdown
+
+
+def on_post_build(config) -> None:
+    build_context.active().end_pages()

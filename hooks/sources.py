@@ -4,10 +4,11 @@ First, every file under ``docs/`` that is a symbolic link (or lies in a linked f
 error and is dropped from the build: nothing of it is copied. Includes (``--8<--``) are checked by
 ``mathwiki.snippets`` as pages are read.
 
-The text is handed to MkDocs' ``File`` objects, so MkDocs and the hooks after this one (front matter, the link
-graph, the pre-passes of claims, code and figures, all through ``mathwiki.pages.read_sources``) use the same
-text and no page is read from disk twice. A page that is not UTF-8 is reported at the line of its first bad byte
-and still built, with the bad bytes replaced, so the build goes on to report every other problem before it fails.
+The text is handed to MkDocs' ``File`` objects and kept in the build context (``mathwiki.build_context``), so
+MkDocs and the hooks after this one (front matter, the link graph, the pre-passes of claims, code and figures)
+use the same text, each page's model is made from it once, and no page is read from disk twice. A page that is
+not UTF-8 is reported at the line of its first bad byte and still built, with the bad bytes replaced, so the build
+goes on to report every other problem before it fails.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from mathwiki.pages import display_path, link_problem, read_sources
+from mathwiki import build_context
+from mathwiki.pages import link_problem, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 
@@ -29,18 +31,19 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_files(files, config):
-    project = Path(config.config_file_path).parent
+    context = build_context.of(config)
     for file in list(files):
         if file.abs_src_path is None or not file.abs_src_path.startswith(str(Path(config.docs_dir))):
             continue  # generated, or the theme's own files
         why = link_problem(config.docs_dir, file.src_uri)
         if why is not None:
-            report(Problem(display_path(config.docs_dir, file.src_uri, project), 1, why), log)
+            report(Problem(context.path(file.src_uri), 1, why), log)
             files.remove(file)
     pages = {file.src_uri: file for file in files.documentation_pages()}
-    sources, problems = read_sources(config.docs_dir, Path(config.config_file_path).parent, pages)
+    sources, problems = read_sources(context.docs_dir, context.project_dir, pages)
     for problem in problems:
         report(problem, log)
+    context.remember(sources)
     for source in sources:
         file = pages[source.src_uri]
         # A File given its text keeps it in memory. `--dirty` builds skip the pages whose files did not change,

@@ -3,23 +3,24 @@
 All the logic is in ``plots``; this file only translates MkDocs events into calls on it. The fences of
 the whole site are resolved and their figures drawn in on_files (both cached, so a warm build imports neither
 SymPy nor matplotlib; the drawing runs in parallel, out of process); the fence formatter only looks them up;
-on_post_build writes the PNGs into ``site/assets/figures/``.
+each PNG joins MkDocs' files (``File.generated``) under ``assets/figures/``.
 """
 
 from __future__ import annotations
 
 import logging
-import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from mathwiki import build_context, superfences
 from mathwiki.cache import Cache
-from mathwiki.pages import display_path, read_sources
 from mathwiki.problems import Problem
 from mathwiki.report import report
 from mathwiki.settings import Settings
-from mathwiki.superfences import guarded, unseen
+from mathwiki.superfences import unseen
 from plots import html
 from plots.figure import Figure
 from plots.pipeline import Drawn, draw_all
@@ -39,61 +40,51 @@ class _Fence:
 
 
 _settings: Settings | None = None
-_project_dir = Path.cwd()
-_fences: dict[tuple[str, str], _Fence] = {}  # (page path, fence body) -> what the pre-pass found
+_fences: dict[tuple[str, int], _Fence] = {}  # (page path, opening line) -> what the pre-pass found
 _drawn: dict[str, Drawn] = {}
 _keys: dict[Figure, str] = {}
-_current: tuple[str, str] | None = None  # (page path, page URL) of the page being rendered
-_current_file: str | None = None  # its source file, to locate a fence the pre-pass missed
-
-
-def _normalise(body: str) -> str:
-    return "\n".join(line.rstrip() for line in body.strip().splitlines())
+_texts: dict[str, str] = {}  # page path -> the text the pre-pass read
 
 
 def _collect(path: str, text: str, max_grid: int, cache: Cache) -> None:
     for entry in collect_page(path, text, page_title(text, path), max_grid, cache):
-        _fences[(path, _normalise(entry.body))] = _Fence(entry.figure, entry.problem, entry.point_line, entry.head_line)
+        _fences[(path, entry.line)] = _Fence(entry.figure, entry.problem, entry.point_line, entry.head_line)
 
 
 def on_config(config: Any) -> Any:
-    global _settings, _project_dir
-    _project_dir = Path(config.config_file_path).resolve().parent
-    _settings = Settings.from_mapping((config.extra or {}).get("mathwiki"), _project_dir)
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [f for f in fences if f.get("name") != "surface"]
-    fences.append(custom_fence())
+    build_context.of(config)
+    superfences.register(config.mdx_configs, custom_fence())
     return config
 
 
 def custom_fence() -> dict[str, Any]:
     """The SuperFences registration of the ``surface`` fence."""
-    return {
-        "name": "surface",
-        "class": "surface",
-        "format": guarded(format_fence, "surface", lambda: _current[0] if _current else None),
-        "validator": _validate,
-    }
+    return superfences.custom_fence("surface", format_fence, _validate)
 
 
 def on_files(files: Any, config: Any) -> Any:
-    """The pre-pass: every surface fence of the site resolved, and the missing figures drawn at once."""
-    sources, _ = read_sources(config.docs_dir, _project_dir, (f.src_uri for f in files.documentation_pages()))
-    pages = {source.path: source.text for source in sources}  # the claims hook reports unreadable pages
-    assert _settings is not None
-    prepare(pages, _settings)
+    """The pre-pass: every surface fence of the site resolved, the missing figures drawn at once, and every
+    figure added to MkDocs' files."""
+    context = build_context.of(config)
+    sources, _ = context.pages(f.src_uri for f in files.documentation_pages())  # claims reports unreadable pages
+    prepare({source.path: source.text for source in sources}, context.settings)
+    for drawn in _drawn.values():
+        if drawn.ok:
+            for name, data in zip(html.file_names(drawn.key), (drawn.light, drawn.dark), strict=True):
+                if files.get_file_from_path(f"{FIGURE_DIR}/{name}") is None:
+                    files.append(File.generated(config, f"{FIGURE_DIR}/{name}", content=data))
     return files
 
 
 def prepare(pages: dict[str, str], settings: Settings) -> None:
     """Resolve the surface fences of ``pages`` (path -> text), draw what the cache lacks, report problems."""
-    global _current, _settings
+    global _settings
     _settings = settings
     _fences.clear()
     _drawn.clear()
     _keys.clear()
-    _current = None
+    _texts.clear()
+    _texts.update(pages)
     cache = open_cache(settings.cache_dir)
     for path, text in pages.items():
         if "surface" in text:
@@ -112,11 +103,16 @@ def prepare(pages: dict[str, str], settings: Settings) -> None:
             report(_draw_problem(path, entry, _drawn[_keys[entry.figure]]), log)
 
 
-def set_page(path: str, url: str, source_file: str | None = None) -> None:
-    """The page being rendered: its path names problems, its URL makes the image links relative."""
-    global _current, _current_file
-    _current = (path, url)
-    _current_file = source_file
+def set_page(path: str, url: str, text: str | None = None) -> None:
+    """Outside a build (tests): the page being rendered, named ``path``, at ``url``, whose source is ``text`` (by
+    default the text ``prepare`` was given). In a build, ``hooks/settings.py`` sets the page for every hook."""
+    source = text if text is not None else _texts.get(path, "")
+    build_context.active().begin_page(path.removeprefix("docs/"), url, source, path=path)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    build_context.page(page)  # the page whose fences the formatter is about to see
+    return markdown
 
 
 def _draw_problem(path: str, entry: _Fence, drawn: Drawn) -> Problem:
@@ -124,30 +120,21 @@ def _draw_problem(path: str, entry: _Fence, drawn: Drawn) -> Problem:
     return Problem(path, line, f"surface: {drawn.error}")
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    set_page(display_path(config.docs_dir, page.file.src_uri, _project_dir), page.url, page.file.abs_src_path)
-    return markdown
-
-
-def _url(page_url: str, name: str) -> str:
-    """``name`` in the figure folder, relative to the page (works offline and under any site path)."""
-    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
-    return posixpath.relpath(f"{FIGURE_DIR}/{name}", base.rstrip("/") or ".")
-
-
 def _validate(language: str, inputs: dict, options: dict, attrs: dict, md: Any) -> bool:
     return True  # the fence takes no options: everything is in its body
 
 
 def format_fence(source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any) -> str:
-    if _settings is not None and not _settings.figures:
+    context = build_context.active()
+    if not context.settings.figures:
         return html.placeholder_html(source)
-    if _current is None:
+    page = context.current
+    if page is None:
         raise RuntimeError("a surface fence was rendered outside a page")
-    path, page_url = _current
-    entry = _fences.get((path, _normalise(source)))
+    fence, line = context.next_fence("surface", source)
+    entry = _fences.get((page.path, fence.line)) if fence is not None else None
     if entry is None:
-        problem = unseen("surface", path, _current_file, source, "not drawn")
+        problem = unseen("surface", page.path, line, "not drawn")
         report(problem, log)
         return html.error_html(str(problem))
     if entry.problem is not None:
@@ -155,21 +142,6 @@ def format_fence(source: str, language: str, css_class: str, options: dict, md: 
     assert entry.figure is not None
     drawn = _drawn[_keys[entry.figure]]
     if not drawn.ok:
-        return html.error_html(str(_draw_problem(path, entry, drawn)))
-    light, dark = html.file_names(drawn.key)
-    return html.figure_html(entry.figure, drawn, _url(page_url, light), _url(page_url, dark))
-
-
-def on_post_build(config: Any) -> None:
-    folder = Path(config.site_dir) / FIGURE_DIR
-    written = 0
-    for drawn in _drawn.values():
-        if not drawn.ok:
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in zip(html.file_names(drawn.key), (drawn.light, drawn.dark), strict=True):
-            target = folder / name
-            if not target.exists() or target.read_bytes() != data:
-                target.write_bytes(data)
-                written += 1
-    log.debug("surfaces: %d image file(s) written to %s", written, folder)
+        return html.error_html(str(_draw_problem(page.path, entry, drawn)))
+    light, dark = (get_relative_url(f"{FIGURE_DIR}/{name}", page.url) for name in html.file_names(drawn.key))
+    return html.figure_html(entry.figure, drawn, light, dark)

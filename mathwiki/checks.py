@@ -98,7 +98,6 @@ def check_links(pages: dict[str, str], settings: Settings, findings: Findings) -
     return problems
 
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _ATTR_ID = re.compile(r"\{[^{}\n]{0,200}?#([\w-]{1,100})[^{}\n]{0,200}\}")
 _HTML_ID = re.compile(r"""\bid=["']([^"'\n]{1,200})["']""")
 
@@ -107,21 +106,19 @@ def _anchors(text: str) -> set[str]:
     """The ids a page's headings get (Python-Markdown's toc slugs, made unique as it does) and explicit ids."""
     from markdown.extensions.toc import slugify
 
-    from mathwiki.fences import scan_fences
+    from mathwiki import pagemodel
 
-    body, _ = _body(text)
-    code: set[int] = set()
-    for fence in scan_fences(body):
-        code.update(range(fence.line, fence.line + fence.body.count("\n") + 3))
+    page = pagemodel.read(text)
+    headings = {heading.line: heading for heading in page.headings}
     found: set[str] = set()
-    for number, line in enumerate(body.split("\n"), start=1):
-        if number in code:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if number <= page.body_start or page.code[number - 1]:
             continue
         found.update(_ATTR_ID.findall(line))
         found.update(_HTML_ID.findall(line))
-        heading = _HEADING.match(line)
+        heading = headings.get(number)
         if heading:
-            title = _ATTR_ID.sub("", heading.group(1)).strip()
+            title = _ATTR_ID.sub("", heading.text).strip()
             slug = slugify(title, "-")
             unique, n = slug, 0
             while unique in found:
@@ -214,9 +211,8 @@ def check_claims(pages: dict[str, str], settings: Settings, findings: Findings) 
 
 def check_code(pages: dict[str, str], settings: Settings, findings: Findings) -> list[Problem]:
     """Run every page's python blocks in the sandboxed workers, with the build's cache."""
-    from mathwiki.cache import Cache
     from mathwiki.execution.jobs import page_job
-    from mathwiki.execution.runner import CACHE_VERSION, Runner
+    from mathwiki.execution.runner import Runner
     from mathwiki.execution.sandbox import probe, weak_sandbox_message
 
     if not settings.execute:
@@ -238,15 +234,7 @@ def check_code(pages: dict[str, str], settings: Settings, findings: Findings) ->
         print(f"{weak[0]}: {weak[1]}", file=sys.stderr)
         if weak[0] == "error":
             problems.append(Problem("mkdocs.yml", 1, weak[1]))
-    runner = Runner(
-        Cache(settings.cache_dir, "code", CACHE_VERSION),
-        memory_mb=settings.code_memory_mb,
-        output_limit=settings.output_limit_bytes,
-        page_output_limit=settings.page_output_limit_bytes,
-        workers=settings.workers,
-        sandbox=sandbox,
-        mpl_cache=settings.cache_dir / "matplotlib",
-    )
+    runner = Runner.for_settings(settings, sandbox)
     for result in runner.run_pages(jobs):
         problems.extend(result.problems)
     return problems

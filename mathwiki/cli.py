@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mathwiki import frontmatter, snippets
 from mathwiki.checks import CHECKERS, Findings
-from mathwiki.pages import limit_lines, link_problem
+from mathwiki.pages import link_problem, prepare_text
 from mathwiki.problems import Problem
 from mathwiki.settings import Settings
 
@@ -48,14 +47,8 @@ def _markdown_files(paths: Sequence[str]) -> tuple[dict[str, str], list[Problem]
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(Problem(name, 1, f"cannot read the page: {exc}"))
                 continue
-            text, long_lines = limit_lines(text, name)
-            problems.extend(long_lines)
-            text, refused_includes = snippets.check(text, name, Path.cwd())
-            problems.extend(refused_includes)
-            refused = frontmatter.budget_problem(text)
-            if refused is not None:  # as the build does: no checker ever builds this front matter's data
-                problems.append(Problem(name, 1, refused))
-                text = frontmatter.neutralised(text)
+            text, found, _ = prepare_text(text, name, Path.cwd())  # as the build does
+            problems.extend(found)
             pages[name] = text
     return pages, problems
 

@@ -238,28 +238,14 @@ def _check(meta: FrontMatter, path: str, topic: bool) -> list[Problem]:
 
 def reserved_sections(text: str, path: str) -> list[Problem]:
     """Hand-written "Used In" / "Linked from" sections: the build writes those, the author does not."""
-    problems = []
-    in_fence = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        fence = re.match(r"^(`{3,}|~{3,})", stripped)
-        if fence:
-            marker = fence.group(1)
-            if in_fence is None:
-                in_fence = marker[0]
-            elif marker[0] == in_fence:
-                in_fence = None
-            continue
-        if in_fence:
-            continue
-        heading = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", stripped)
-        if heading and heading.group(1).strip().lower() in _RESERVED_SECTIONS:
-            problems.append(
-                Problem(
-                    path,
-                    number,
-                    f"the section '{heading.group(1).strip()}' is written by the build from the other pages; "
-                    "remove it from the page",
-                )
-            )
-    return problems
+    from mathwiki import pagemodel  # the model reads front matter lines with this module's rules: import late
+
+    return [
+        Problem(
+            path,
+            heading.line,
+            f"the section '{heading.text}' is written by the build from the other pages; remove it from the page",
+        )
+        for heading in pagemodel.read(text).headings
+        if heading.text.lower() in _RESERVED_SECTIONS
+    ]

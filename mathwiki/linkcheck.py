@@ -6,16 +6,10 @@ MkDocs itself warns about a missing target or anchor but does not say on which l
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-# The target stops at "(": a target holding brackets is rare, and without the stop every unclosed "[t](" scans
-# to the end of the text (quadratic on a line of them).
-_INLINE = re.compile(r"(?<!\\)!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^()\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+from mathwiki import pagemodel
 
 
 @dataclass(frozen=True)
@@ -27,29 +21,13 @@ class Link:
 
 
 def find_links(markdown: str, page_uri: str) -> list[Link]:
-    """Internal links (relative paths, with or without ``#anchor``) outside code blocks and code spans."""
-    links: list[Link] = []
-    fence: str | None = None
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        opening = _FENCE.match(line)
-        if opening:
-            marker = opening.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        targets = [m.group(1) for m in _INLINE.finditer(text)]
-        reference = _REFERENCE.match(text)
-        if reference:
-            targets.append(reference.group(1))
-        for target in targets:
-            link = _resolve(target, page_uri, number)
-            if link is not None:
-                links.append(link)
+    """Internal links (relative paths, with or without ``#anchor``) outside code and maths, as the page model
+    (``mathwiki.pagemodel``) finds them in ``markdown`` (a page body, without its front matter)."""
+    links = []
+    for raw in pagemodel.read(markdown, front_matter=False).links:
+        link = _resolve(raw.target, page_uri, raw.line)
+        if link is not None:
+            links.append(link)
     return links
 
 

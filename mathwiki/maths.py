@@ -195,27 +195,21 @@ def typeset_page(page_html: str, source: str, path: str) -> tuple[str, list[Prob
     return typeset_html, problems
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DISPLAY_OPEN = re.compile(r"^ {0,3}\$\$")
 
 
 def separate_display_maths(markdown: str) -> str:
     """Give every ``$$`` block a blank line before and after it, so a display formula right under a line of
     text (or right above one) is display maths rather than a literal ``$$`` squeezed into the paragraph.
-    Code fences are left alone. The page's line numbers are not used after this point."""
+    Code (as the page model reads it) is left alone. The page's line numbers are not used after this point."""
+    from mathwiki import pagemodel
+
     out: list[str] = []
     lines = markdown.split("\n")
-    fence: str | None = None
+    code = pagemodel.read(markdown, front_matter=False).code
     in_maths = False
     for index, line in enumerate(lines):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if opened and not in_maths:
-            fence = opened.group(1)
+        if code[index] and not in_maths:
             out.append(line)
             continue
         stripped = line.strip()

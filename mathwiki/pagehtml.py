@@ -14,8 +14,10 @@ from typing import Any
 
 import markdown
 
+from mathwiki.pagemodel import CHECKED
+
 MKDOCS_DEFAULTS = ("toc", "tables", "fenced_code")
-WIKI_FENCES = ("verify", "python", "surface")  # the hooks register these; their options are theirs to check
+WIKI_FENCES = tuple(CHECKED)  # the hooks register these; their options are theirs to check
 
 
 def _as_code(source: str, language: str, css_class: str, options: Any, md: Any, **kwargs: Any) -> str:

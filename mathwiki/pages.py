@@ -114,6 +114,33 @@ def decode_page(data: bytes, path: str) -> tuple[str, Problem | None]:
         return data.decode("utf-8-sig", errors="replace"), Problem(path, line, message)
 
 
+def prepare_text(
+    text: str, path: str, project_dir: str | os.PathLike[str]
+) -> tuple[str, list[Problem], Problem | None]:
+    """A page's text as the build and ``check`` give it to every reader, its problems, and the first problem that
+    changed the text (None when it is the text as written).
+
+    Lines over ``MAX_LINE`` are blanked, refused includes blanked, front matter over its budget dropped; a
+    checked fence that SuperFences would not render is an error at its line."""
+    from mathwiki import pagemodel
+
+    problems: list[Problem] = []
+    changed: Problem | None = None
+    text, long_lines = limit_lines(text, path)
+    problems.extend(long_lines)
+    changed = long_lines[0] if long_lines else None
+    text, refused_includes = snippets.check(text, path, project_dir)
+    problems.extend(refused_includes)
+    if refused_includes:
+        changed = changed or refused_includes[0]
+    refused = frontmatter.budget_problem(text)
+    if refused is not None:  # MkDocs and the theme must never build this data: give them the page without it
+        problems.append(Problem(path, 1, refused))
+        text, changed = frontmatter.neutralised(text), Problem(path, 1, refused)
+    problems.extend(pagemodel.fence_problems(pagemodel.read(text), path))
+    return text, problems, changed
+
+
 def read_sources(
     docs_dir: str | os.PathLike[str], project_dir: str | os.PathLike[str], src_uris: Iterable[str]
 ) -> tuple[list[Source], list[Problem]]:
@@ -139,17 +166,9 @@ def read_sources(
         _, _, text, problem = known
         if problem is not None:
             problems.append(Problem(path, problem.line, problem.message))
-        text, long_lines = limit_lines(text, path)
-        problems.extend(long_lines)
-        if long_lines:
-            problem = problem or long_lines[0]
-        text, refused_includes = snippets.check(text, path, project_dir)
-        problems.extend(refused_includes)
-        if refused_includes:
-            problem = problem or refused_includes[0]  # not as on disk: MkDocs must be given this text
-        refused = frontmatter.budget_problem(text)
-        if refused is not None:  # MkDocs and the theme must never build this data: give them the page without it
-            problems.append(Problem(path, 1, refused))
-            text, problem = frontmatter.neutralised(text), Problem(path, 1, refused)
+        text, found, changed = prepare_text(text, path, project_dir)
+        problems.extend(found)
+        if changed is not None:
+            problem = problem or changed  # not as on disk: MkDocs must be given this text
         sources.append(Source(src_uri, path, text, readable=problem is None))
     return sources, problems

@@ -11,13 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from mathwiki.fences import scan_fences
+from mathwiki import pagemodel
 from mathwiki.problems import Problem
 
 FOLDER = "snippets"
-# Fences whose text the build checks, runs or draws before rendering, from the page as written: an include there
-# would be checked as the marker line and shown as the file, so it is refused.
-CHECKED_FENCES = ("verify", "python", "surface")
 # The markers pymdownx.snippets reads, in linear time: a one-line include with a quoted name, or a block marker.
 _MARKER = re.compile(r"^[ \t]*(?P<escape>;*)-+8<-+(?:[ \t]+(?P<quote>['\"])(?P<name>[^'\"\n]*)(?P=quote))?[ \t]*$")
 _RANGE = re.compile(r":[0-9:,]*$|:[A-Za-z_][\w-]*$")  # "file.md:3:7" or "file.md:section"
@@ -53,8 +50,8 @@ def _refusal(name: str, root: Path) -> str | None:
 def _checked_fence_lines(text: str) -> dict[int, str]:
     """0-based line index -> language, for each body line of a fence the build checks before rendering."""
     inside: dict[int, str] = {}
-    for fence in scan_fences(text):
-        if fence.lang in CHECKED_FENCES and fence.body:
+    for fence in pagemodel.read(text).fences:
+        if fence.lang in pagemodel.CHECKED and fence.body:  # an include there would be checked as the marker line
             for offset in range(fence.body.count("\n") + 1):
                 inside[fence.line + offset] = fence.lang  # fence.line is the 1-based opening line
     return inside

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from mathwiki.fences import scan_fences
+from mathwiki import pagemodel
 from mathwiki.latex import Definition, FunctionDef, LatexError, parse_expression, parse_line
 from plots.exprjson import UnsupportedExpression, to_json
 from plots.figure import Figure
@@ -34,7 +34,7 @@ def page_definitions(text: str) -> dict[str, PageDefinition]:
     """
     functions: dict[str, FunctionDef] = {}
     found: dict[str, PageDefinition] = {}
-    for fence in scan_fences(text):
+    for fence in pagemodel.read(text).fences:
         if fence.lang != "verify":
             continue
         for index, raw in enumerate(fence.body.splitlines()):

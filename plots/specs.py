@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import mathwiki
+from mathwiki import pagemodel
 from mathwiki.cache import Cache, digest
-from mathwiki.fences import Fence, scan_fences
+from mathwiki.fences import Fence
 from mathwiki.problems import Problem
 from plots.figure import Figure
 
@@ -123,7 +124,7 @@ def _cached(cache: Cache, key: str) -> Resolved | None:
 
 def resolve_page(text: str, title: str, max_grid: int, cache: Cache) -> list[tuple[Fence, Resolved]]:
     """Every surface fence of the page ``text`` with what it resolves to, from the cache where it can."""
-    fences = scan_fences(text)
+    fences = pagemodel.read(text).fences
     verify = json.dumps([[f.line, f.body] for f in fences if f.lang == "verify"])
     definitions = None
     out = []
@@ -153,6 +154,7 @@ class PageFigure:
     problem: Problem | None
     point_line: int | None = None
     head_line: int = 0
+    line: int = 0  # the fence's opening line
 
 
 def collect_page(path: str, text: str, title: str, max_grid: int, cache: Cache) -> list[PageFigure]:
@@ -161,10 +163,13 @@ def collect_page(path: str, text: str, title: str, max_grid: int, cache: Cache) 
     for fence, resolved in resolve_page(text, title, max_grid, cache):
         if resolved.figure is None:
             line = fence.body_line(resolved.error_line) if resolved.error_line is not None else fence.line
-            found.append(PageFigure(fence.body, None, Problem(path, line, f"surface: {resolved.error}")))
+            found.append(
+                PageFigure(fence.body, None, Problem(path, line, f"surface: {resolved.error}"), line=fence.line)
+            )
             continue
         point_line = fence.body_line(resolved.point_line) if resolved.point_line is not None else None
-        found.append(PageFigure(fence.body, resolved.figure, None, point_line, fence.body_line(resolved.head_line)))
+        head_line = fence.body_line(resolved.head_line)
+        found.append(PageFigure(fence.body, resolved.figure, None, point_line, head_line, fence.line))
     return found
 
 

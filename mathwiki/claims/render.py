@@ -123,11 +123,6 @@ def render_fence(result: FenceResult, sympy_version: str) -> str:
     return f'<div class="verify"><table class="verify-table"><tbody>{rows}</tbody></table>{error}{details}</div>'
 
 
-def normalise(body: str) -> str:
-    """The fence body as both the pre-pass and SuperFences see it (trailing spaces and blank ends dropped)."""
-    return "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
-
-
 def make_formatter(
     lookup: Callable[[str], FenceResult | None], enabled: Callable[[], bool], sympy_version: str
 ) -> tuple[Callable[..., str], Callable[..., bool]]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mathwiki import pagemodel
 from mathwiki.cache import Cache
 from mathwiki.claims.model import (
     CHECKER_VERSION,
@@ -21,7 +22,7 @@ from mathwiki.claims.model import (
     fence_from_json,
     relocate,
 )
-from mathwiki.fences import Fence, scan_fences
+from mathwiki.fences import Fence
 from mathwiki.isolation import Limits, Outcome, run_parallel, run_worker
 from mathwiki.problems import Problem
 from mathwiki.settings import Settings
@@ -46,7 +47,7 @@ class PageFences:
 
 
 def page_fences(path: str, text: str) -> PageFences:
-    return PageFences(path, tuple(f for f in scan_fences(text) if f.lang == "verify"))
+    return PageFences(path, tuple(f for f in pagemodel.read(text).fences if f.lang == "verify"))
 
 
 def sympy_version() -> str:

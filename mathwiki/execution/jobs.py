@@ -5,9 +5,8 @@ The one code path of the build hook and the check command.
 
 from __future__ import annotations
 
-from mathwiki import frontmatter
+from mathwiki import frontmatter, pagemodel
 from mathwiki.execution.runner import Block, PageJob
-from mathwiki.fences import scan_fences
 from mathwiki.problems import Problem
 from mathwiki.settings import Settings
 
@@ -25,7 +24,7 @@ def page_timeout(text: str, settings: Settings) -> float:
 
 def page_job(path: str, text: str, settings: Settings) -> tuple[PageJob | None, list[Problem]]:
     """The page's python blocks as one job (None when it has none), and problems with their options."""
-    fences = scan_fences(text)
+    fences = pagemodel.read(text).fences
     blocks = []
     problems = []
     for fence in fences:

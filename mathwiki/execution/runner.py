@@ -33,6 +33,7 @@ from mathwiki.execution import tree
 from mathwiki.execution.worker import DONE, PROGRESS
 from mathwiki.fences import Fence
 from mathwiki.problems import Problem
+from mathwiki.settings import Settings
 
 CACHE_VERSION = "code-5"
 PACKAGES = ("numpy", "matplotlib", "sympy", "pillow", "contourpy", "kiwisolver", "mpmath")
@@ -107,6 +108,19 @@ def package_versions() -> str:
 
 class Runner:
     """Runs pages; one instance per build (it probes the sandbox and prepares the font cache once)."""
+
+    @classmethod
+    def for_settings(cls, settings: Settings, sandbox: sandboxing.Sandbox) -> Runner:
+        """The runner of a build or of ``check``, on the build's cache and limits."""
+        return cls(
+            Cache(settings.cache_dir, "code", CACHE_VERSION),
+            memory_mb=settings.code_memory_mb,
+            output_limit=settings.output_limit_bytes,
+            page_output_limit=settings.page_output_limit_bytes,
+            workers=settings.workers,
+            sandbox=sandbox,
+            mpl_cache=settings.cache_dir / "matplotlib",
+        )
 
     def __init__(
         self,

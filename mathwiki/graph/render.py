@@ -6,7 +6,7 @@ Every piece sits between ``links.GENERATED_START`` / ``GENERATED_END`` so link e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from mathwiki.graph.links import GENERATED_END, GENERATED_START
@@ -16,42 +16,30 @@ LINKED_FROM = ("linked-from", "Linked from", "No page links here yet.")
 ALL_USED_IN = "Every page that links here is listed under Used In."
 
 
-def relative_url(url: str, page_url: str) -> str:
-    """``url`` relative to the page at ``page_url`` (both site-relative), as MkDocs' ``get_relative_url``."""
-    base = page_url
-    head, _, last = base.rpartition("/")
-    if "." in last:
-        base = head
-    base_parts = [part for part in base.split("/") if part]
-    parts = [part for part in url.split("/") if part]
-    common = 0
-    for a, b in zip(base_parts, parts, strict=False):
-        if a != b:
-            break
-        common += 1
-    relative = "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
-    return relative + "/" if url.endswith("/") or not url else relative
+# ``relative(url, page_url)``: ``url`` relative to the page at ``page_url`` (both site-relative). The build passes
+# MkDocs' own ``get_relative_url``; the core does not import MkDocs, so it does not choose.
+Relative = Callable[[str, str], str]
 
 
-def _link(title: str, url: str, page_url: str) -> str:
-    return f'<a href="{escape(relative_url(url, page_url))}">{escape(title)}</a>'
+def _link(title: str, url: str, page_url: str, relative: Relative) -> str:
+    return f'<a href="{escape(relative(url, page_url))}">{escape(title)}</a>'
 
 
-def builds_on(items: Sequence[tuple[str, str]], page_url: str) -> str:
+def builds_on(items: Sequence[tuple[str, str]], page_url: str, *, relative: Relative) -> str:
     """``<p class="builds-on">Builds on: <a>Derivatives</a>, <a>Gradient</a></p>``, or nothing."""
     if not items:
         return ""
-    links = ", ".join(_link(title, url, page_url) for title, url in items)
+    links = ", ".join(_link(title, url, page_url, relative) for title, url in items)
     return f'{GENERATED_START}<p class="builds-on">Builds on: {links}</p>{GENERATED_END}\n'
 
 
-def learning_path(items: Sequence[tuple[str, str]], page_url: str) -> str:
+def learning_path(items: Sequence[tuple[str, str]], page_url: str, *, relative: Relative) -> str:
     """A folded ``<details class="learning-path">``: the prerequisites in reading order, ending at the page
     itself (not a link); nothing for a page that builds on nothing."""
     if len(items) < 2:
         return ""
     *before, (title, _) = items
-    entries = "".join(f"<li>{_link(t, url, page_url)}</li>" for t, url in before)
+    entries = "".join(f"<li>{_link(t, url, page_url, relative)}</li>" for t, url in before)
     entries += f'<li><strong aria-current="page">{escape(title)}</strong></li>'
     count = f"{len(before)} page{'s' if len(before) != 1 else ''}"
     return (
@@ -65,6 +53,7 @@ def sections(
     linked_from: Sequence[tuple[str, str]],
     page_url: str,
     *,
+    relative: Relative,
     permalink: str | None = None,
     all_used_in: bool = False,
 ) -> str:
@@ -80,7 +69,7 @@ def sections(
             link = f'<a class="headerlink" href="#{anchor}" title="Permanent link">{permalink}</a>'
         parts.append(f'<h2 id="{anchor}">{heading}{link}</h2>')
         if items:
-            entries = "".join(f"<li>{_link(title, url, page_url)}</li>" for title, url in items)
+            entries = "".join(f"<li>{_link(title, url, page_url, relative)}</li>" for title, url in items)
             parts.append(f'<ul class="graph-list">{entries}</ul>')
         else:
             text = ALL_USED_IN if anchor == LINKED_FROM[0] and all_used_in else empty

@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from mathwiki import report
+from mathwiki import build_context, report
 from mathwiki.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,7 @@ def hook():
 
 def _render(hook, text: str, settings: Settings, url: str = "topics/calculus/partials/") -> str:
     report.reset()
+    build_context.start(settings, ROOT, ROOT / "docs")
     hook.prepare({"docs/topics/calculus/partials.md": text}, settings)
     hook.set_page("docs/topics/calculus/partials.md", url)
     md = markdown.Markdown(
@@ -100,12 +101,11 @@ def test_figures_off_gives_a_placeholder(hook, tmp_path: Path) -> None:
 
 def test_a_fence_the_pre_pass_missed_is_an_error_with_its_line(hook, tmp_path: Path) -> None:
     settings = Settings.from_mapping({"cache_dir": "cache"}, tmp_path)
-    page = tmp_path / "partials.md"
     missed = "---\ntitle: P\n---\n\nText.\n\n```surface\nf(x, y) = x y\nx: [0, 1]\ny: [0, 1]\n```\n"
-    page.write_text(missed, encoding="utf-8")
     report.reset()
+    build_context.start(settings, tmp_path, tmp_path / "docs")
     hook.prepare({"docs/topics/calculus/partials.md": "---\ntitle: P\n---\n"}, settings)  # saw no fence
-    hook.set_page("docs/topics/calculus/partials.md", "topics/calculus/partials/", str(page))
+    hook.set_page("docs/topics/calculus/partials.md", "topics/calculus/partials/", missed)
     md = markdown.Markdown(
         extensions=["pymdownx.superfences"],
         extension_configs={"pymdownx.superfences": {"custom_fences": [hook.custom_fence()]}},

@@ -9,7 +9,8 @@ import pytest
 
 from mathwiki.claims.check import check_fences
 from mathwiki.claims.model import FenceResult, relocate
-from mathwiki.claims.render import make_formatter, normalise
+from mathwiki.claims.render import make_formatter
+from mathwiki.fences import same_body
 
 PAGE = r"""
 Some text.
@@ -25,7 +26,10 @@ BODY = PAGE.split("```verify\n")[1].split("\n```")[0]
 
 
 def _render(text: str, enabled: bool = True, results: dict[str, FenceResult] | None = None) -> str:
-    formatter, validator = make_formatter(lambda body: (results or {}).get(normalise(body)), lambda: enabled, "1.14.0")
+    def lookup(body: str) -> FenceResult | None:
+        return next((result for known, result in (results or {}).items() if same_body(body, known)), None)
+
+    formatter, validator = make_formatter(lookup, lambda: enabled, "1.14.0")
     md = markdown.Markdown(
         extensions=["pymdownx.superfences"],
         extension_configs={
@@ -40,7 +44,7 @@ def _render(text: str, enabled: bool = True, results: dict[str, FenceResult] | N
 @pytest.fixture(scope="module")
 def checked() -> dict[str, FenceResult]:
     [fence] = check_fences([BODY], 10.0)
-    return {normalise(BODY): relocate(fence, 4)}
+    return {BODY: relocate(fence, 4)}
 
 
 def _without_tex_annotations(html: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from mkdocs.utils import get_relative_url
 
 from mathwiki.graph import render
 from mathwiki.graph.links import extract_links, normalize_url, resolve_href
@@ -42,8 +43,8 @@ PAGE = "topics/math/calculus/gradient/"  # use_directory_urls: the page's folder
         ("<p>text about <code>a href</code></p>", set()),
         # what the build generates itself
         (
-            render.sections([("Derivatives", "topics/math/calculus/derivatives/")], [], PAGE)
-            + render.builds_on([("Jacobian", "topics/math/calculus/jacobian/")], PAGE),
+            render.sections([("Derivatives", "topics/math/calculus/derivatives/")], [], PAGE, relative=get_relative_url)
+            + render.builds_on([("Jacobian", "topics/math/calculus/jacobian/")], PAGE, relative=get_relative_url),
             set(),
         ),
     ],

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from pymdownx.superfences import SuperFencesException
 
+from mathwiki import build_context
 from mathwiki.fences import locate, scan_fences
+from mathwiki.settings import Settings
 from mathwiki.superfences import guarded, unseen
 
 
@@ -28,8 +30,11 @@ def test_guarded_turns_any_error_into_one_superfences_reports() -> None:
 
 
 def test_unseen_names_the_page_and_line(tmp_path) -> None:
-    page = tmp_path / "a.md"
-    page.write_text("---\ntitle: A\n---\n\n```python\nprint(1)\n```\n", encoding="utf-8")
-    problem = unseen("python", "docs/a.md", str(page), "print(1)", "shown without being run")
+    text = "---\ntitle: A\n---\n\n```python\nprint(1)\n```\n"
+    context = build_context.start(Settings.from_mapping({}, tmp_path), tmp_path, tmp_path / "docs")
+    context.begin_page("a.md", "a/", text.replace("```python", "```text"))  # the model holds no python fence
+    _, line = context.next_fence("python", "print(1)")
+    problem = unseen("python", "docs/a.md", line, "shown without being run")
     assert str(problem).startswith("docs/a.md:5: this ```python fence was not found by the build's pre-pass")
-    assert unseen("python", "docs/a.md", None, "print(1)", "not run").line == 1
+    _, line = context.next_fence("python", "elsewhere()")
+    assert unseen("python", "docs/a.md", line, "not run").line == 1
