@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import logging
 
-from mathwiki import build_context
+from mathwiki import build_context, sanitize
 from mathwiki.csp import add_policy
 from mathwiki.report import report
 from mathwiki.sanitize import clean_page
 
 log = logging.getLogger("mkdocs.hooks.sanitize")
+
+
+def on_pre_build(config) -> None:
+    sanitize.open_cache(build_context.of(config).settings.cache_dir)
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -1,6 +1,7 @@
 """A content-addressed disk cache for expensive results: claim checks, code runs, figures.
 
-Entries are JSON files named by the SHA-256 of what produced them. Each entry carries a checksum of its own
+Entries are JSON files named by the SHA-256 of what produced them (``PageSteps`` keeps the result of a step
+of a page's HTML the same way). Each entry carries a checksum of its own
 content, so a truncated or edited file is detected, deleted and recomputed, never shown as empty output.
 Writes go to a temporary file first and are renamed into place, so a killed build leaves no half entry.
 The cache is bounded: every entry a build reads or writes is noted, and ``sweep`` (at the end of each full
@@ -9,6 +10,7 @@ build) drops the entries that none of the last ``keep_builds`` full builds used.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -16,8 +18,11 @@ import os
 import re
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
+
+from mathwiki.problems import Problem
 
 
 def digest(*parts: str | bytes) -> str:
@@ -81,6 +86,49 @@ class Cache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def code_version(*files: str | os.PathLike[str]) -> str:
+    """A digest of source files: a cache whose version includes it forgets its entries when that code changes."""
+    return digest(*(Path(file).read_bytes() for file in files))
+
+
+class PageSteps:
+    """The results of one pure step of a page's HTML (raw-TeX check, sanitizing), kept by a digest of everything
+    the step reads: its input HTML, the page's source (problems name its lines), the page's path and the step's
+    code. A warm build takes them from here instead of walking every tag of every page again. Closed (``open``
+    not called) it keeps nothing."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self._cache: Cache | None = None
+
+    def open(self, root: Path, version: str) -> None:
+        self._cache = Cache(root, self.namespace, version)
+
+    def get(self, *parts: str) -> tuple[str | None, list[Problem]] | None:
+        """The stored HTML (None when the step keeps none) and problems, or None."""
+        if self._cache is None:
+            return None
+        found = self._cache.get(self._cache.key(*parts))
+        if not isinstance(found, dict):
+            return None
+        try:
+            html = zlib.decompress(base64.b64decode(found["html"])).decode("utf-8") if found["html"] else None
+            problems = [
+                Problem(str(p), int(n), str(m), "warning" if s == "warning" else "error")
+                for p, n, m, s in found["problems"]
+            ]
+            return html, problems
+        except (TypeError, KeyError, ValueError, zlib.error):
+            return None
+
+    def put(self, html: str | None, problems: list[Problem], *parts: str) -> None:
+        if self._cache is None:
+            return
+        packed = base64.b64encode(zlib.compress(html.encode("utf-8"), 1)).decode("ascii") if html is not None else ""
+        rows = [[p.path, p.line, p.message, p.severity] for p in problems]
+        self._cache.put(self._cache.key(*parts), {"html": packed, "problems": rows})
 
 
 _WARNED: set[Path] = set()

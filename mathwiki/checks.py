@@ -274,12 +274,13 @@ def check_html(pages: dict[str, str], settings: Settings, findings: Findings) ->
     from mathwiki import typeset as engine
     from mathwiki.maths import STORE, separate_display_maths, typeset_page
     from mathwiki.pagehtml import Renderer
-    from mathwiki.sanitize import clean_page
+    from mathwiki.sanitize import clean_page, open_cache
 
     problems: list[Problem] = []
     seconds = settings.page_render_timeout_s
     try:
         STORE.open(settings.cache_dir)  # read only: formulas a build typeset are not typeset again; never saved
+        open_cache(settings.cache_dir)  # pages cleaned before are taken from the cache, as in the build
         renderer = Renderer(findings.markdown_extensions)
         for path, text in pages.items():
             body, _ = _body(text)

@@ -15,7 +15,7 @@ from typing import Any
 
 from mathwiki import rawtex
 from mathwiki import typeset as typeset_engine
-from mathwiki.cache import Cache
+from mathwiki.cache import Cache, PageSteps, code_version
 from mathwiki.problems import Problem
 
 ENGINE = "katex"
@@ -56,7 +56,9 @@ class FormulaStore:
         self._added = False
 
     def open(self, root: Path) -> None:
-        self._cache = Cache(root, "maths", f"{MATHS_VERSION}-{typeset_engine.fingerprint(ENGINE)}")
+        version = f"{MATHS_VERSION}-{typeset_engine.fingerprint(ENGINE)}"
+        self._cache = Cache(root, "maths", version)
+        RAW_TEX_CHECKED.open(root, f"{version}-{code_version(__file__, rawtex.__file__)}")
         stored = self._cache.get(self._cache.key("formulas"))
         self._known = stored if isinstance(stored, dict) else {}
         self._used = set()
@@ -88,6 +90,9 @@ class FormulaStore:
 
 
 STORE = FormulaStore()
+# The raw-TeX check of each page (its tag-by-tag walk is most of a warm page's maths time), by the page's HTML
+# before typesetting, its source and path; opened with the formula store, with the engine and this code as version.
+RAW_TEX_CHECKED = PageSteps("maths-pages")
 
 # Every piece of HTML the engine gave this process (typeset now or taken from the cache). The checks that walk a
 # page's HTML tag by tag (raw TeX, the sanitizer's report) skip these exact strings: they are the engine's own
@@ -190,9 +195,15 @@ def typeset_page(page_html: str, source: str, path: str) -> tuple[str, list[Prob
         problems.append(Problem(path, source.count("\n", 0, index) + 1 if index >= 0 else 1, message))
 
     typeset_html = render_arithmatex(page_html, on_error)
-    for item in rawtex.leftovers(without_engine_output(typeset_html)):
-        problems.append(Problem(path, rawtex.source_line(source, item), item.message))
-    return typeset_html, problems
+    known = RAW_TEX_CHECKED.get(page_html, source, path)
+    if known is not None:
+        return typeset_html, problems + known[1]
+    raw = [
+        Problem(path, rawtex.source_line(source, item), item.message)
+        for item in rawtex.leftovers(without_engine_output(typeset_html))
+    ]
+    RAW_TEX_CHECKED.put(None, raw, page_html, source, path)
+    return typeset_html, problems + raw
 
 
 _DISPLAY_OPEN = re.compile(r"^ {0,3}\$\$")

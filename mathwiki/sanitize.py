@@ -10,12 +10,16 @@ where the removed text was written.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nh3
 
+from mathwiki import maths
+from mathwiki.cache import PageSteps, code_version
 from mathwiki.maths import without_engine_output
 from mathwiki.problems import Problem
 
@@ -179,4 +183,18 @@ def clean_page(page_html: str, source: str, path: str) -> tuple[str, list[Proble
             Problem(path, line, f"unsafe HTML removed: {what} (pages may not carry scripts or event handlers)")
         )
 
-    return sanitize(page_html, on_removed), problems
+    known = CLEANED.get(page_html, source, path)
+    if known is not None and known[0] is not None:
+        return known[0], known[1]
+    clean_html = sanitize(page_html, on_removed)
+    CLEANED.put(clean_html, problems, page_html, source, path)
+    return clean_html, problems
+
+
+# Each page's clean HTML and its removals, by its HTML, source and path (nh3 and the report's walk were most of
+# a warm build's time per page); ``open_cache`` names the folder, with nh3's version and this code as version.
+CLEANED = PageSteps("sanitized-pages")
+
+
+def open_cache(root: Path) -> None:
+    CLEANED.open(root, f"nh3-{importlib.metadata.version('nh3')}-{code_version(__file__, maths.__file__)}")

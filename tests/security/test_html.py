@@ -74,3 +74,23 @@ def test_front_matter_values_are_printed_escaped_everywhere(make_wiki) -> None:
         assert 'onerror="alert(5)"' not in html and "<img src=x" not in html, built
     html = (project / "site" / "topics" / "a" / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x" in html  # shown as text
+
+
+def test_a_warm_build_reports_every_removal_again_and_ships_the_same_page(make_wiki) -> None:
+    """The clean HTML and the raw-TeX check of a page come from the cache on a warm build (``PageSteps``): the
+    removals and the raw TeX must still be reported, at the same lines, and the page must be the same."""
+    page = HOSTILE + "\nHalf is \\frac{1}{2} in raw TeX.\n"
+    project = make_wiki({"index.md": HOME, "topics/a.md": page})
+    cold = build(project, strict=False)
+    cold_page = (project / "site" / "topics" / "a" / "index.html").read_text(encoding="utf-8")
+    warm = build(project, strict=False)
+    warm_page = (project / "site" / "topics" / "a" / "index.html").read_text(encoding="utf-8")
+
+    def reported(stderr: str) -> list[str]:
+        return sorted({row.split("ERROR   -  ")[-1] for row in stderr.splitlines() if "docs/topics/a.md:" in row})
+
+    assert any("unsafe HTML removed" in row for row in reported(cold.stderr))
+    assert any(":26: " in row for row in reported(cold.stderr)), reported(cold.stderr)  # the raw TeX line
+    assert reported(warm.stderr) == reported(cold.stderr)
+    assert warm_page == cold_page
+    assert list((project / "cache").glob("sanitized-pages/*/*.json")), "the warm build had nothing to reuse"
