@@ -25,7 +25,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 ## serve: build the wiki and serve it on http://127.0.0.1:8000/ (rebuilds on every save)
 serve: $(STAMP) $(NODE_STAMP)
-	$(BIN)/mkdocs serve --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
 
 ## build: build the site into site/ in strict mode, as CI does
 build: $(STAMP) $(NODE_STAMP)

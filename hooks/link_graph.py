@@ -15,7 +15,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from mathwiki import build_context, frontmatter
+from mathwiki import build_context, frontmatter, incremental
 from mathwiki.graph import layout, links, model, render, wikilinks
 from mathwiki.pages import line_offset
 from mathwiki.problems import Problem
@@ -70,6 +70,11 @@ def on_pre_build(config) -> None:
     old = _state
     _state = _State(old.enabled)._carry(old)
     _state.slugify, _state.permalink = old.slugify, old.permalink
+    context = build_context.of(config)
+    if not _state.outgoing:  # a new process: the links as last rendered (a dirty build renders only some pages)
+        saved = incremental.load(incremental.state_file(context.settings.cache_dir, config.site_dir, "links"))
+        if isinstance(saved, dict):
+            _state.outgoing = {src: set(targets) for src, targets in saved.items() if isinstance(targets, list)}
 
 
 def on_files(files, config):
@@ -228,3 +233,10 @@ def _add_to_toc(page) -> None:
     items.append(AnchorLink(LOCAL_GRAPH[1], LOCAL_GRAPH[0], 2))
     for anchor, heading, _ in (render.USED_IN, render.LINKED_FROM):
         items.append(AnchorLink(heading, anchor, 2))
+
+
+def on_post_build(config) -> None:
+    """Each page's links as rendered, for the next dirty build (which renders only some pages)."""
+    context = build_context.of(config)
+    path = incremental.state_file(context.settings.cache_dir, config.site_dir, "links")
+    incremental.save(path, {src: sorted(targets) for src, targets in _state.outgoing.items()})

@@ -46,7 +46,10 @@ def on_env(env, config, files):
             stack.extend(item.children)
         found.update(getattr(page, "present_anchor_ids", None) or ())
         anchors[file.src_uri] = found
+    rendered = build_context.of(config).rendered
     for path, target, link in _pending:
+        if rendered is not None and target not in rendered:
+            continue  # a dirty build: the target was not rendered, and neither it nor this link changed
         if link.anchor not in anchors.get(target, set()):
             report(
                 Problem(

@@ -5,6 +5,7 @@ cut down to its settings."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -14,6 +15,7 @@ from mathwiki.problems import Problem
 from mathwiki.report import report
 
 log = logging.getLogger("mkdocs.hooks.search_index")
+_indexing: threading.Thread | None = None  # Pagefind after a dirty build, while the served page is already new
 
 
 def on_config(config):
@@ -34,11 +36,39 @@ def on_post_page(output: str, page, config) -> str:
     return search_index.point_config_at_worker(output)
 
 
+def on_pre_build(config) -> None:
+    _wait()  # a dirty build's index may still be written: never two Pagefinds on one site
+
+
 def on_post_build(config) -> None:
+    global _indexing
     site = Path(config.site_dir)
-    try:
-        summary = search_index.build(site, build_context.of(config).settings.cache_dir)
-    except search_index.SearchIndexError as exc:
-        raise PluginError(f"search index: {exc}") from exc
     search_index.shrink_material_index(site)
-    log.info(f"search: {summary or 'indexed'} (Pagefind, in chunks)")
+    cache_dir = build_context.of(config).settings.cache_dir
+    if build_context.of(config).rendered is None:
+        try:
+            summary = search_index.build(site, cache_dir)
+        except search_index.SearchIndexError as exc:
+            raise PluginError(f"search index: {exc}") from exc
+        log.info(f"search: {summary or 'indexed'} (Pagefind, in chunks)")
+        return
+    # A dirty build (make serve): the edited page is shown now and its words are searchable a moment later.
+    _indexing = threading.Thread(target=_index_in_background, args=(site, cache_dir), name="pagefind")
+    _indexing.start()
+
+
+def _index_in_background(site: Path, cache_dir: Path) -> None:
+    try:
+        summary = search_index.build(site, cache_dir)
+        log.info(f"search: {summary or 'indexed'} (Pagefind, in chunks, after the dirty build)")
+    except search_index.SearchIndexError as exc:
+        log.error(f"search index: {exc}")
+
+
+def _wait() -> None:
+    if _indexing is not None:
+        _indexing.join()
+
+
+def on_shutdown() -> None:
+    _wait()

@@ -22,12 +22,6 @@ from mathwiki.problems import Problem
 from mathwiki.report import report
 
 log = logging.getLogger("mkdocs.hooks.sources")
-_dirty = False
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    global _dirty
-    _dirty = dirty
 
 
 def on_files(files, config):
@@ -46,11 +40,7 @@ def on_files(files, config):
     context.remember(sources)
     for source in sources:
         file = pages[source.src_uri]
-        # A File given its text keeps it in memory. `--dirty` builds skip the pages whose files did not change,
-        # which a File with text in memory always claims to have done: leave those builds as MkDocs makes them,
-        # except for a page that cannot be decoded, which MkDocs would stop on with a traceback.
-        if _dirty and source.readable:
-            continue
+        # A File given its text claims to be modified; in a dirty build hooks/incremental.py decides instead.
         where = file.abs_src_path
         file.content_string = source.text  # the setter forgets the path: keep it for the tools that show it
         file.abs_src_path = where

@@ -44,6 +44,7 @@ class BuildContext:
     current: CurrentPage | None = None
     owner: Any = None  # the build's configuration object: a new one is a new build
     read_all: bool = False  # ``sources`` holds every page of the build
+    rendered: frozenset[str] | None = None  # a dirty build renders only these pages (``hooks/incremental.py``)
     results: dict[str, dict] = field(default_factory=dict)  # concern ("claims", "code", ...) -> its pre-pass results
 
     def results_of(self, concern: str) -> dict:

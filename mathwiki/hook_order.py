@@ -13,6 +13,7 @@ from pathlib import PurePath
 ORDER: tuple[tuple[str, str], ...] = (
     ("settings", "first: checks extra.mathwiki and this order"),
     ("sources", "reads every page once, for MkDocs and every hook after it"),
+    ("incremental", "in a dirty build, chooses the pages to render before MkDocs reads any"),
     ("front_matter", "checks each page's front matter"),
     ("links", "broken links and anchors, by page and line"),
     ("link_graph", "uses:, wikilinks, Used In / Linked from, graph.json"),

@@ -1,0 +1,87 @@
+"""Dirty builds (``make serve``, ``mkdocs build --dirty``) render only the pages an edit changes, and the site stays
+exactly what a full build would write (``mathwiki.incremental`` decides which pages).
+
+MkDocs' own ``--dirty`` renders the files newer than their output and leaves every other page stale (its Used In,
+Linked from, nav). Here a changed page is rendered alone only when it kept its front matter, links and headings,
+the only parts other pages show; otherwise every page is rendered, and the outputs of deleted pages are removed.
+The pages not rendered get their front matter back, so the nav of the rendered ones names them as a full build.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.utils.meta import get_data
+
+from mathwiki import build_context, frontmatter, incremental
+
+log = logging.getLogger("mkdocs.hooks.incremental")
+_dirty = False
+_now: dict[str, incremental.Facts] = {}
+_plan: incremental.Plan | None = None
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _dirty
+    _dirty = dirty
+
+
+def _outside(config) -> str:
+    project = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir)
+    files = [Path(config.config_file_path)]
+    for folder in (docs, project / "snippets", project / "overrides"):
+        if folder.is_dir():
+            files.extend(f for f in folder.rglob("*") if f.is_file() and not (folder == docs and f.suffix == ".md"))
+    return incremental.outside_digest(files)
+
+
+def on_files(files, config):
+    global _plan
+    context = build_context.of(config)
+    pages = {file.src_uri: file for file in files.documentation_pages()}
+    _now.clear()
+    _now.update({s.src_uri: incremental.facts(s.text, pages[s.src_uri].dest_uri) for s in context.sources.values()})
+    _plan = None
+    context.rendered = None
+    if not _dirty:
+        return files
+    before = incremental.load(incremental.state_file(context.settings.cache_dir, config.site_dir, "pages"))
+    _plan = incremental.plan(before, _now, _outside(config))
+    context.rendered = _plan.pages
+    for src, file in pages.items():
+        render = _plan.pages is None or src in _plan.pages
+        file.is_modified = (lambda: True) if render else (lambda: False)
+    shown = "every page" if _plan.pages is None else f"{len(_plan.pages)} of {len(pages)} page(s)"
+    log.info("incremental: rendering %s (%s)", shown, _plan.why)
+    log.debug("incremental: %s", sorted(_plan.pages or ()))
+    return files
+
+
+def on_nav(nav, config, files):
+    """The pages not rendered get their Markdown and front matter back, as MkDocs and the tags plugin read them
+    from a rendered page: the nav names them by title and each rendered page links its tags to their listing."""
+    context = build_context.of(config)
+    if context.rendered is None:
+        return nav
+    tags = config.plugins.get("material/tags")
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or file.src_uri in context.rendered or file.src_uri not in context.sources:
+            continue
+        page.markdown, page.meta = get_data(context.sources[file.src_uri].text)  # as MkDocs reads a page
+        frontmatter.escape_for_templates(page.meta)  # as hooks/front_matter.py does for a rendered page
+        if tags is not None:
+            tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.content = ""  # not rendered: the tags plugin fills a listing page's placeholders into this
+    return nav
+
+
+def on_post_build(config) -> None:
+    context = build_context.of(config)
+    if _plan is not None:
+        for dest in _plan.deleted:  # a page deleted since the last build: its old output must not stay
+            (Path(config.site_dir) / dest).unlink(missing_ok=True)
+    path = incremental.state_file(context.settings.cache_dir, config.site_dir, "pages")
+    incremental.save(path, incremental.state(_now, _outside(config)))
