@@ -20,6 +20,7 @@ log = logging.getLogger("mkdocs.hooks.incremental")
 _dirty = False
 _now: dict[str, incremental.Facts] = {}
 _plan: incremental.Plan | None = None
+_outside_now = ""  # digest of mkdocs.yml, nav files, includes and overrides at this build
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -38,7 +39,8 @@ def _outside(config) -> str:
 
 
 def on_files(files, config):
-    global _plan
+    global _plan, _outside_now
+    _outside_now = _outside(config)
     context = build_context.of(config)
     pages = {file.src_uri: file for file in files.documentation_pages()}
     _now.clear()
@@ -48,7 +50,7 @@ def on_files(files, config):
     if not _dirty:
         return files
     before = incremental.load(incremental.state_file(context.settings.cache_dir, config.site_dir, "pages"))
-    _plan = incremental.plan(before, _now, _outside(config))
+    _plan = incremental.plan(before, _now, _outside_now)
     context.rendered = _plan.pages
     for src, file in pages.items():
         render = _plan.pages is None or src in _plan.pages
@@ -84,4 +86,4 @@ def on_post_build(config) -> None:
         for dest in _plan.deleted:  # a page deleted since the last build: its old output must not stay
             (Path(config.site_dir) / dest).unlink(missing_ok=True)
     path = incremental.state_file(context.settings.cache_dir, config.site_dir, "pages")
-    incremental.save(path, incremental.state(_now, _outside(config)))
+    incremental.save(path, incremental.state(_now, _outside_now))

@@ -2,17 +2,18 @@
 
 A page's generated parts (Used In, Linked from, the learning path, the local graph, the nav, the tags page)
 depend on the other pages only through their *graph facts*: front matter, the targets of their links and
-wikilinks, and their headings. So when every page that changed since the last build kept its graph facts, and
-nothing outside the pages changed (``mkdocs.yml``, the nav files, includes, the theme overrides), only those pages
-are rendered again; every other page would come out byte for byte as it is. Anything else (a page added,
-deleted or retitled, a ``uses:``, a link or a heading changed) renders every page. The state of the last build
-is kept on disk per site folder, so it survives between processes.
+wikilinks (HTML ``href=`` too), their headings and explicit ids. So when every page that changed since the last
+build kept its graph facts, and nothing outside the pages changed (``mkdocs.yml``, the nav files, includes, the
+theme overrides), only those pages are rendered again; every other page would come out byte for byte as it is.
+Anything else (a page added, deleted or retitled, a ``uses:``, a link or a heading changed) renders every page.
+The state of the last build is kept on disk per site folder, so it survives between processes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,11 @@ class Facts:
     dest: str  # where the page is written in the site
 
 
+# Links and anchors written as HTML or attributes: the link graph reads links from the rendered page, and other
+# pages' anchors may point at an id.
+_HTML_TARGET = re.compile(r"""\b(?:href|id)\s*=\s*["']?([^"'\s>]*)|\{[^{}\n]*\}""", re.IGNORECASE)
+
+
 def facts(text: str, dest: str) -> Facts:
     model = pagemodel.read(text)
     graph = json.dumps(
@@ -38,6 +44,7 @@ def facts(text: str, dest: str) -> Facts:
             sorted(link.target for link in model.links),
             sorted(span.inner for span in model.wikilinks),
             [[heading.level, heading.text] for heading in model.headings],
+            sorted(match.group(0) for match in _HTML_TARGET.finditer(model.prose)),
         ]
     )
     return Facts(digest(text), digest(graph), dest)

@@ -42,7 +42,9 @@ _PLACEHOLDER = "\x00"  # stands for a fenced block's text while inline code and 
 _QUOTED = re.compile(r"^ {0,3}(?:> ?)+")
 _WIKILINK = re.compile(r"(?<!!)\[\[(?P<inner>[^\[\]\n]+?)\]\]")
 # Links: the target stops at "(": without the stop every unclosed "[t](" scans to the end of the text.
-_INLINE_LINK = re.compile(r"(?<!\\)!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^()\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+# The text holds characters other than brackets, or one bracketed piece without brackets inside: the two branches
+# start differently, so the group cannot split the same text two ways (linear on a line of "[").
+_INLINE_LINK = re.compile(r"(?<!\\)!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^()\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 _REFERENCE_LINK = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 
 
@@ -171,7 +173,7 @@ def fence_problems(model: PageModel, path: str) -> list[Problem]:
 
 def _unquote(line: str) -> str:
     """The line without its indent and blockquote markers."""
-    return re.sub(r"^[ \t]*(?:>[ \t]*)*", "", line)
+    return line.lstrip(" \t>")
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:
