@@ -31,13 +31,13 @@ serve: $(STAMP) $(NODE_STAMP)
 build: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
 
-## test: every test: the core, the fences, real builds, and the site in headless Chromium
+## test: every test: the core, the fences, real builds, and the site in headless Chromium (on both cores)
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## test-fast: the core and fence tests only (no real builds, no browser)
 test-fast: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest -m "not build and not browser"
+	$(BIN)/python -m pytest -n 2 -m "not build and not browser"
 
 ## check: every check of the build on docs/ without building (python -m mathwiki check), then lint
 check: $(STAMP) $(NODE_STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -56,19 +57,28 @@ def make_wiki(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real ``docs/`` built once per test session in strict mode, from a cold cache."""
-    out = tmp_path_factory.mktemp("real-site")
-    cache = tmp_path_factory.mktemp("real-cache")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)]
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=ROOT,
-        env={**os.environ, "MATHWIKI_CACHE_DIR": str(cache)},
-    )
-    if result.returncode != 0:
-        pytest.fail(f"the real site does not build in strict mode:\n{result.stderr[-6000:]}")
+def real_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The real ``docs/`` built once per test run in strict mode, from a cold cache. Under pytest-xdist the
+    workers share one build: the first to ask builds it, the others wait for it (a lock file)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's folder, above each worker's own
+    out, cache, failed = shared / "real-site", shared / "real-cache", shared / "real-site.failed"
+    with open(shared / "real-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "real-site.done").exists():
+            command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml")]
+            result = subprocess.run(
+                [*command, "-d", str(out)],
+                capture_output=True,
+                text=True,
+                timeout=900,
+                cwd=ROOT,
+                env={**os.environ, "MATHWIKI_CACHE_DIR": str(cache)},
+            )
+            if result.returncode != 0:
+                failed.write_text(result.stderr[-6000:], encoding="utf-8")
+            (shared / "real-site.done").touch()
+    if failed.exists():
+        pytest.fail(f"the real site does not build in strict mode:\n{failed.read_text(encoding='utf-8')}")
     return out
