@@ -2,9 +2,12 @@
 exactly what a full build would write (``mathwiki.incremental`` decides which pages).
 
 MkDocs' own ``--dirty`` renders the files newer than their output and leaves every other page stale (its Used In,
-Linked from, nav). Here a changed page is rendered alone only when it kept its front matter, links and headings,
-the only parts other pages show; otherwise every page is rendered, and the outputs of deleted pages are removed.
-The pages not rendered get their front matter back, so the nav of the rendered ones names them as a full build.
+Linked from, nav). Here a changed page is rendered with the pages that show what changed of it: the pages linking to
+it when its headings changed; when its ``uses`` or links changed, the pages whose graph view changed, which
+``hooks/link_graph.py`` finds once the graph is built and renders through ``render_also``. A title, tags or
+other front matter, a page added or deleted, or a change outside the pages renders every page; the outputs of
+deleted pages are removed. The pages not rendered get their front matter back, so the nav of the rendered ones
+names them as a full build does.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from mkdocs.commands.build import _populate_page  # MkDocs 1.6 is final: this step of its build will not move
 from mkdocs.utils.meta import get_data
 
-from mathwiki import build_context, frontmatter, incremental
+from mathwiki import build_context, frontmatter, incremental, report
 
 log = logging.getLogger("mkdocs.hooks.incremental")
 _dirty = False
@@ -50,15 +54,36 @@ def on_files(files, config):
     if not _dirty:
         return files
     before = incremental.load(incremental.state_file(context.settings.cache_dir, config.site_dir, "pages"))
-    _plan = incremental.plan(before, _now, _outside_now)
+    texts = {src: source.text for src, source in context.sources.items()}
+    _plan = incremental.plan(before, _now, _outside_now, texts)
     context.rendered = _plan.pages
+    context.graph_changed = _plan.graph_changed
     for src, file in pages.items():
         render = _plan.pages is None or src in _plan.pages
         file.is_modified = (lambda: True) if render else (lambda: False)
+    context.render_also = lambda srcs: _render_also(srcs, files, config)
     shown = "every page" if _plan.pages is None else f"{len(_plan.pages)} of {len(pages)} page(s)"
     log.info("incremental: rendering %s (%s)", shown, _plan.why)
     log.debug("incremental: %s", sorted(_plan.pages or ()))
     return files
+
+
+def _render_also(srcs, files, config) -> None:
+    """Render these pages too, after the other pages were read (``on_env``): their sources did not change, their
+    generated parts did. MkDocs writes them with the others."""
+    context = build_context.of(config)
+    if context.rendered is None:
+        return
+    more = set(srcs) - context.rendered
+    if not more:
+        return
+    context.rendered = context.rendered | more
+    log.info("incremental: also rendering %d page(s) whose graph view changed", len(more))
+    log.debug("incremental: also %s", sorted(more))
+    for file in files.documentation_pages():
+        if file.src_uri in more and file.page is not None:
+            file.is_modified = lambda: True
+            _populate_page(file.page, config, files, dirty=True)
 
 
 def on_nav(nav, config, files):
@@ -86,4 +111,6 @@ def on_post_build(config) -> None:
         for dest in _plan.deleted:  # a page deleted since the last build: its old output must not stay
             (Path(config.site_dir) / dest).unlink(missing_ok=True)
     path = incremental.state_file(context.settings.cache_dir, config.site_dir, "pages")
-    incremental.save(path, incremental.state(_now, _outside_now))
+    shown = {problem.path for problem in report.problems()}  # rendered again next time, so reported again
+    again = [src for src in _now if context.path(src) in shown]
+    incremental.save(path, incremental.state(_now, _outside_now, again))

@@ -16,7 +16,8 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 from mathwiki import build_context, frontmatter, incremental
-from mathwiki.graph import layout, links, model, render, wikilinks
+from mathwiki.cache import digest
+from mathwiki.graph import layout, links, model, render, views, wikilinks
 from mathwiki.pages import line_offset
 from mathwiki.problems import Problem
 from mathwiki.report import report
@@ -40,6 +41,8 @@ class _State:
         self.index = model.Index(())
         self.uses: dict[str, list[tuple[str, int]]] = {}
         self.outgoing: dict[str, set[str]] = {}
+        self.views: dict[str, str] = {}  # src -> digest of the graph view its page shows (``graph.views``)
+        self.whole = ""  # digest of graph.json: the view of a page that shows the whole graph
         self.graph: model.Graph | None = None
         self.slugify: wikilinks.Slugify = wikilinks.slugify
         self.permalink: str | None = None
@@ -47,7 +50,7 @@ class _State:
     def _carry(self, old: _State) -> _State:
         # `mkdocs serve --dirty` renders only the changed pages: the others' links are still what they were.
         # A full build renders every page and replaces each entry; build_graph ignores pages that are gone.
-        self.outgoing = old.outgoing
+        self.outgoing, self.views = old.outgoing, old.views
         return self
 
 
@@ -73,8 +76,10 @@ def on_pre_build(config) -> None:
     context = build_context.of(config)
     if not _state.outgoing:  # a new process: the links as last rendered (a dirty build renders only some pages)
         saved = incremental.load(incremental.state_file(context.settings.cache_dir, config.site_dir, "links"))
-        if isinstance(saved, dict):
-            _state.outgoing = {src: set(targets) for src, targets in saved.items() if isinstance(targets, list)}
+        if isinstance(saved, dict) and isinstance(saved.get("outgoing"), dict) and isinstance(saved.get("views"), dict):
+            outgoing, shown = saved["outgoing"], saved["views"]
+            _state.outgoing = {src: set(targets) for src, targets in outgoing.items() if isinstance(targets, list)}
+            _state.views = {src: view for src, view in shown.items() if isinstance(view, str)}
 
 
 def on_files(files, config):
@@ -157,7 +162,28 @@ def on_env(env, config, files):
         elif written is not None:
             files.remove(written)
         files.append(File.generated(config, GRAPH_JSON, content=data))
+        _state.whole = digest(data)
+        _render_changed_views(build_context.of(config))
     return env
+
+
+def _view(graph: model.Graph, src: str, context: build_context.BuildContext) -> views.PageView:
+    source = context.sources.get(src)
+    shows_whole = source is not None and WIKI_GRAPH_MARK in source.text
+    return views.page_view(graph, src, whole=_state.whole if shows_whole else "")
+
+
+def _render_changed_views(context: build_context.BuildContext) -> None:
+    """A dirty build where a page changed its uses or links: render every page whose graph view changed too."""
+    graph = _state.graph
+    if graph is None or context.rendered is None or not context.graph_changed or context.render_also is None:
+        return
+    changed = []
+    for src in graph.pages:
+        shown = views.view_digest(_view(graph, src, context))
+        if _state.views.get(src) != shown:
+            changed.append(src)
+    context.render_also(changed)
 
 
 def on_page_context(context, page, config, nav):
@@ -166,18 +192,19 @@ def on_page_context(context, page, config, nav):
     if graph is None or src not in graph.pages:
         return context
     url = graph.pages[src].url
-    top = render.builds_on(graph.titled(graph.builds_on.get(src, ())), url, relative=_relative)
-    top += render.learning_path(graph.titled(model.learning_path(graph.builds_on, src)), url, relative=_relative)
+    view = _view(graph, src, build_context.of(config))  # the page's graph parts come from this alone
+    _state.views[src] = views.view_digest(view)
+    top = render.builds_on(view.builds_on, url, relative=_relative)
+    top += render.learning_path(view.path, url, relative=_relative)
     bottom = ""
-    if model.GETS_SECTIONS(src):
-        only = model.linked_from_only(graph, src)
-        bottom = _local_graph(graph, src, url) + render.sections(
-            graph.titled(graph.used_in.get(src, ())),
-            graph.titled(only),
+    if view.hood is not None:
+        bottom = _local_graph(graph, view.hood, url) + render.sections(
+            view.used_in,
+            view.linked_only,
             url,
             relative=_relative,
             permalink=_state.permalink,
-            all_used_in=not only and bool(graph.linked_from.get(src)),
+            all_used_in=view.all_used_in,
         )
         _add_to_toc(page)
     page.content = top + (page.content or "") + bottom
@@ -199,8 +226,7 @@ WIKI_GRAPH_MARK = '<div class="wiki-graph-slot"></div>'
 LOCAL_GRAPH = ("page-graph", "Around this page")
 
 
-def _local_graph(graph: model.Graph, src: str, url: str) -> str:
-    hood = layout.neighbourhood(graph, src)
+def _local_graph(graph: model.Graph, hood: layout.Neighbourhood, url: str) -> str:
     svg = layout.local_svg(graph, hood, lambda other: _relative(graph.pages[other].url, url))
     anchor, heading = LOCAL_GRAPH
     link = ""
@@ -239,4 +265,5 @@ def on_post_build(config) -> None:
     """Each page's links as rendered, for the next dirty build (which renders only some pages)."""
     context = build_context.of(config)
     path = incremental.state_file(context.settings.cache_dir, config.site_dir, "links")
-    incremental.save(path, {src: sorted(targets) for src, targets in _state.outgoing.items()})
+    outgoing = {src: sorted(targets) for src, targets in _state.outgoing.items()}
+    incremental.save(path, {"outgoing": outgoing, "views": _state.views})

@@ -45,6 +45,8 @@ class BuildContext:
     owner: Any = None  # the build's configuration object: a new one is a new build
     read_all: bool = False  # ``sources`` holds every page of the build
     rendered: frozenset[str] | None = None  # a dirty build renders only these pages (``hooks/incremental.py``)
+    graph_changed: bool = False  # a dirty build: a page changed its uses or links, other graph views may follow
+    render_also: Any = None  # a dirty build: render these pages too (src_uris), once the graph is known
     results: dict[str, dict] = field(default_factory=dict)  # concern ("claims", "code", ...) -> its pre-pass results
 
     def results_of(self, concern: str) -> dict:

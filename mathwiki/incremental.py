@@ -1,12 +1,20 @@
 """Which pages a dirty build (``mkdocs serve --dirty``, ``mkdocs build --dirty``) must render again.
 
 A page's generated parts (Used In, Linked from, the learning path, the local graph, the nav, the tags page)
-depend on the other pages only through their *graph facts*: front matter, the targets of their links and
-wikilinks (HTML ``href=`` too), their headings and explicit ids. So when every page that changed since the last
-build kept its graph facts, and nothing outside the pages changed (``mkdocs.yml``, the nav files, includes, the
-theme overrides), only those pages are rendered again; every other page would come out byte for byte as it is.
-Anything else (a page added, deleted or retitled, a ``uses:``, a link or a heading changed) renders every page.
-The state of the last build is kept on disk per site folder, so it survives between processes.
+depend on the other pages only through their *facts*, kept per page in three digests:
+
+- ``site``: the front matter but ``uses`` (the title names the page in the nav, in every list and wikilink; the
+  tags fill the tags page). A change renders every page.
+- ``graph``: ``uses``, the targets of its links and wikilinks (HTML ``href=`` too). A change renders the page,
+  and ``hooks/link_graph.py`` then renders every page whose graph view (Builds on, learning path, local graph,
+  Used In, Linked from) came out different from the last build's.
+- ``anchors``: its headings and explicit ids. A change renders the page and every page that links to it, whose
+  anchors are checked again.
+
+A change to anything else of a page renders it alone; a change outside the pages (``mkdocs.yml``, the nav files,
+includes, the theme overrides), a page added or deleted renders every page. A page with a problem in the last
+build is rendered again, so its problem is reported again. The state of the last build is kept on disk per site
+folder, so it survives between processes.
 """
 
 from __future__ import annotations
@@ -18,36 +26,50 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mathwiki import pagemodel
+from mathwiki import frontmatter, pagemodel
 from mathwiki.cache import digest
+from mathwiki.linkcheck import find_links
 
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class Facts:
     text: str  # digest of the whole page
-    graph: str  # digest of what other pages' generated parts read of it
+    site: str  # digest of the front matter but ``uses``: every page shows some of it
+    graph: str  # digest of ``uses`` and the link targets: the graph views of other pages read them
+    anchors: str  # digest of the headings and explicit ids: the anchor checks of the pages linking here read them
     dest: str  # where the page is written in the site
 
 
-# Links and anchors written as HTML or attributes: the link graph reads links from the rendered page, and other
-# pages' anchors may point at an id.
-_HTML_TARGET = re.compile(r"""\b(?:href|id)\s*=\s*["']?([^"'\s>]*)|\{[^{}\n]*\}""", re.IGNORECASE)
+# Links written as HTML (the link graph reads links from the rendered page) and anchors written as HTML or as
+# attribute lists (other pages' anchors may point at an id).
+_HTML_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]*)|\{[^{}\n]*\}""", re.IGNORECASE)
 
 
 def facts(text: str, dest: str) -> Facts:
     model = pagemodel.read(text)
-    graph = json.dumps(
-        [
-            list(model.front_matter or ()),
-            sorted(link.target for link in model.links),
-            sorted(span.inner for span in model.wikilinks),
-            [[heading.level, heading.text] for heading in model.headings],
-            sorted(match.group(0) for match in _HTML_TARGET.finditer(model.prose)),
-        ]
-    )
-    return Facts(digest(text), digest(graph), dest)
+    meta, problems = frontmatter.read(text, "", topic=False)
+    data = dict(meta.data)
+    uses = data.pop("uses", None)
+    # A front matter with a problem counts as a site-wide change as written: the full build reports it.
+    site = [sorted((str(k), v) for k, v in data.items()), list(model.front_matter or ()) if problems else None]
+    graph = [
+        uses,
+        sorted(link.target for link in model.links),
+        sorted(span.inner for span in model.wikilinks),
+        sorted(match.group(0) for match in _HTML_HREF.finditer(model.prose)),
+    ]
+    anchors = [
+        [[heading.level, heading.text] for heading in model.headings],
+        sorted(match.group(0) for match in _HTML_ID.finditer(model.prose)),
+    ]
+    return Facts(digest(text), _digest(site), _digest(graph), _digest(anchors), dest)
+
+
+def _digest(value: object) -> str:
+    return digest(json.dumps(value, default=str, ensure_ascii=False))
 
 
 def outside_digest(files: Iterable[str | os.PathLike[str]]) -> str:
@@ -67,10 +89,17 @@ class Plan:
     pages: frozenset[str] | None  # the pages to render again; None: every page
     why: str
     deleted: tuple[str, ...] = ()  # site files of pages that are gone
+    graph_changed: bool = False  # a page changed its uses or links: compare every page's graph view afterwards
 
 
-def plan(before: Mapping[str, object] | None, now: Mapping[str, Facts], outside: str) -> Plan:
-    """What to render, from the state of the last build (``state`` of it) and the pages now."""
+_FIELDS = 5  # text, site, graph, anchors, dest
+
+
+def plan(
+    before: Mapping[str, object] | None, now: Mapping[str, Facts], outside: str, texts: Mapping[str, str] = {}
+) -> Plan:
+    """What to render, from the state of the last build (``state`` of it) and the pages now; ``texts`` (src ->
+    page text) finds the pages that link to a page whose anchors changed."""
     if not isinstance(before, dict) or before.get("version") != STATE_VERSION:
         return Plan(None, "no earlier build of this site to start from")
     if before.get("outside") != outside:
@@ -78,26 +107,50 @@ def plan(before: Mapping[str, object] | None, now: Mapping[str, Facts], outside:
     old = before.get("pages")
     if not isinstance(old, dict):
         return Plan(None, "no earlier build of this site to start from")
-    gone = tuple(sorted(str(entry[2]) for src, entry in old.items() if src not in now and isinstance(entry, list)))
+    gone = tuple(sorted(str(entry[-1]) for src, entry in old.items() if src not in now and isinstance(entry, list)))
     if old.keys() != now.keys():
         return Plan(None, "a page was added or deleted", gone)
-    changed = set()
+    changed: set[str] = set()
+    moved: set[str] = set()  # pages whose headings or ids changed
+    graph_changed = False
     for src, page in now.items():
         entry = old[src]
-        if not isinstance(entry, list) or len(entry) != 3:
+        if not isinstance(entry, list) or len(entry) != _FIELDS:
             return Plan(None, "no earlier build of this site to start from")
-        if entry[0] != page.text:
-            if entry[1] != page.graph:
-                return Plan(None, f"docs/{src} changed its front matter, links or headings")
-            changed.add(src)
-    return Plan(frozenset(changed), f"{len(changed)} changed page(s) kept their front matter, links and headings")
+        if entry[0] == page.text:
+            continue
+        if entry[1] != page.site:
+            return Plan(None, f"docs/{src} changed its title, tags or other front matter")
+        changed.add(src)
+        graph_changed = graph_changed or entry[2] != page.graph
+        if entry[3] != page.anchors:
+            moved.add(src)
+    linking = linkers(moved, texts) - changed if moved else set()
+    why = f"{len(changed)} changed page(s)"
+    if linking:
+        why += f" and {len(linking)} page(s) linking to changed headings"
+    if graph_changed:
+        why += "; changed uses or links: the pages whose graph view changed follow"
+    return Plan(frozenset(changed | linking), why, graph_changed=graph_changed)
 
 
-def state(now: Mapping[str, Facts], outside: str) -> dict[str, object]:
+def linkers(targets: set[str], texts: Mapping[str, str]) -> set[str]:
+    """The pages whose links point at one of ``targets`` (as the anchor check reads them)."""
+    found = set()
+    for src, text in texts.items():
+        body = "".join(text.splitlines(keepends=True)[pagemodel.read(text).body_start :])
+        if any(link.path in targets for link in find_links(body, src)):
+            found.add(src)
+    return found
+
+
+def state(now: Mapping[str, Facts], outside: str, again: Iterable[str] = ()) -> dict[str, object]:
+    """The state to keep; the pages ``again`` (a problem was reported on them) count as changed next time."""
+    again = set(again)
     return {
         "version": STATE_VERSION,
         "outside": outside,
-        "pages": {src: [f.text, f.graph, f.dest] for src, f in now.items()},
+        "pages": {src: ["" if src in again else f.text, f.site, f.graph, f.anchors, f.dest] for src, f in now.items()},
     }
 
 
