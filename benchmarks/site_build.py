@@ -3,6 +3,7 @@ or of generated wikis shaped like ours, against plain Material on the same pages
 
     .venv/bin/python benchmarks/site_build.py [--runs 5]
     .venv/bin/python benchmarks/site_build.py --pages 300 1000 3000 [--runs 3]
+    .venv/bin/python benchmarks/site_build.py --serve 1000 [--runs 5]
 
 Prints the median of each and the warm/plain ratio. Not a test: timings on a shared machine are noisy.
 
@@ -14,6 +15,11 @@ features, plugins and Markdown extensions, no hooks), HTML per page, the search 
 chunks; what a query downloads is in benchmarks/search.py) and the peak memory
 of a build (max RSS of the build process and its workers), with ratios. Warm, edited and plain builds alternate,
 so a busy moment hurts each kind alike; medians of ``--runs``.
+
+With ``--serve`` it generates one wiki, runs ``mkdocs serve --dirty`` on it (what ``make serve`` runs) and times
+the edit loop as a reader sees it: from saving a page to the moment the served HTML shows the change, polled
+every 20 ms over HTTP. Two edits: a sentence added to one page (visible on that page), and a ``uses:`` entry
+added to one page (visible in the Used In of the page it now uses).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -219,11 +227,82 @@ def synthetic(sizes: list[int], runs: int) -> None:
         previous = (count, w, peak)
 
 
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return ""
+
+
+def _until(url: str, shows: Callable[[str], bool], limit: float = 600) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if shows(_get(url)):
+            return time.perf_counter() - started
+        time.sleep(0.02)
+    sys.exit(f"{url} did not show the edit within {limit:.0f} s")
+
+
+def _used_in_lists(title: str) -> Callable[[str], bool]:
+    def shows(html: str) -> bool:
+        start = html.find('<h2 id="used-in"')
+        end = html.find('<h2 id="linked-from"', start)
+        return start >= 0 and f">{title}</a></li>" in html[start:end]
+
+    return shows
+
+
+def serve_loop(count: int, runs: int) -> None:
+    port = 8765
+    with tempfile.TemporaryDirectory(prefix=f"serve-bench-{count}-") as tmp:
+        ours, _ = make_wiki(Path(tmp), count)
+        timed_build(ours)  # a full build fills the cache, as a contributor's first `make serve` does
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(ours), "-a", f"127.0.0.1:{port}"]
+        with tempfile.TemporaryFile() as log:
+            server = subprocess.Popen(command, cwd=ours.parent, env=env, stdout=log, stderr=log)
+            try:
+                base = f"http://127.0.0.1:{port}/"
+                first = _until(base + _src(0)[: -len(".md")] + "/", lambda html: "</html>" in html)
+                prose, uses = [], []
+                for run in range(runs):
+                    page = count // 2 + run
+                    url = base + _src(page)[: -len(".md")] + "/"
+                    marker = f"Edit marker {run} of the serve benchmark."
+                    path = ours.parent / "docs" / _src(page)
+                    path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+                    prose.append(_until(url, lambda html, m=marker: m in html))
+                    time.sleep(1)
+                    user, used = count // 3 + run, run + 1  # page `user` now also uses page `used`
+                    path = ours.parent / "docs" / _src(user)
+                    text = path.read_text(encoding="utf-8")
+                    path.write_text(text.replace("uses: [", f"uses: [{_title(used)}, ", 1), encoding="utf-8")
+                    uses.append(_until(base + _src(used)[: -len(".md")] + "/", _used_in_lists(_title(user))))
+                    time.sleep(1)
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+    print(f"mkdocs serve --dirty, {count} pages: first full build served after {first:.1f} s")
+    print(
+        f"  prose edit visible on its page:        median {statistics.median(prose):.2f} s of {runs} "
+        f"({', '.join(f'{t:.2f}' for t in prose)})"
+    )
+    print(
+        f"  uses: edit visible on the used page:   median {statistics.median(uses):.2f} s of {runs} "
+        f"({', '.join(f'{t:.2f}' for t in uses)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", type=int, nargs="+", help="generate wikis of these sizes instead")
+    parser.add_argument("--serve", type=int, metavar="PAGES", help="time the edit loop of mkdocs serve --dirty")
     args = parser.parse_args()
+    if args.serve:
+        serve_loop(args.serve, args.runs)
+        return
     if args.pages:
         synthetic(args.pages, args.runs)
         return
