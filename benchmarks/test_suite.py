@@ -1,6 +1,6 @@
 """Wall time of the whole test suite at two commits, side by side: does ``make test`` take longer than before?
 
-    .venv/bin/python benchmarks/test_suite.py --base b04af0d [--head HEAD] [--runs 1]
+    .venv/bin/python benchmarks/test_suite.py [--base HEAD~1] [--head HEAD] [--runs 1]
 
 Each commit is checked out in a temporary git worktree and its own test command (the ``test:`` target of its
 Makefile, read from that commit) runs there with this checkout's virtual environment and node_modules; the runs
@@ -54,7 +54,7 @@ def _run(tree: Path) -> tuple[float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", required=True, help="the commit to compare with")
+    parser.add_argument("--base", default="HEAD~1", help="the commit to compare with (default: the one before)")
     parser.add_argument("--head", default="HEAD")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
