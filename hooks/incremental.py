@@ -48,7 +48,8 @@ def on_files(files, config):
     context = build_context.of(config)
     pages = {file.src_uri: file for file in files.documentation_pages()}
     _now.clear()
-    _now.update({s.src_uri: incremental.facts(s.text, pages[s.src_uri].dest_uri) for s in context.sources.values()})
+    for src, source in context.sources.items():
+        _now[src] = incremental.facts(source.text, pages[src].dest_uri, src, source.path)
     _plan = None
     context.rendered = None
     if not _dirty:

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from mathwiki import frontmatter, pagemodel
 from mathwiki.cache import digest
-from mathwiki.linkcheck import find_links
+from mathwiki.linkcheck import links_of
+from mathwiki.pages import is_topic
 
 STATE_VERSION = "2"
 
@@ -48,9 +49,11 @@ _HTML_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]*)|\{[^{}\n]*\}""", re.IGNORECASE)
 
 
-def facts(text: str, dest: str) -> Facts:
+def facts(text: str, dest: str, src: str = "", path: str = "") -> Facts:
+    """The facts of the page ``src`` (named ``path`` in messages): the front matter is read as the front matter
+    check and the link graph read it, so the three share one parse."""
     model = pagemodel.read(text)
-    meta, problems = frontmatter.read(text, "", topic=False)
+    meta, problems = frontmatter.read(text, path, topic=is_topic(src))
     data = dict(meta.data)
     uses = data.pop("uses", None)
     # A front matter with a problem counts as a site-wide change as written: the full build reports it.
@@ -96,7 +99,7 @@ _FIELDS = 5  # text, site, graph, anchors, dest
 
 
 def plan(
-    before: Mapping[str, object] | None, now: Mapping[str, Facts], outside: str, texts: Mapping[str, str] = {}
+    before: Mapping[str, object] | None, now: Mapping[str, Facts], outside: str, texts: Mapping[str, str] | None = None
 ) -> Plan:
     """What to render, from the state of the last build (``state`` of it) and the pages now; ``texts`` (src ->
     page text) finds the pages that link to a page whose anchors changed."""
@@ -125,7 +128,7 @@ def plan(
         graph_changed = graph_changed or entry[2] != page.graph
         if entry[3] != page.anchors:
             moved.add(src)
-    linking = linkers(moved, texts) - changed if moved else set()
+    linking = linkers(moved, texts or {}) - changed if moved else set()
     why = f"{len(changed)} changed page(s)"
     if linking:
         why += f" and {len(linking)} page(s) linking to changed headings"
@@ -138,8 +141,7 @@ def linkers(targets: set[str], texts: Mapping[str, str]) -> set[str]:
     """The pages whose links point at one of ``targets`` (as the anchor check reads them)."""
     found = set()
     for src, text in texts.items():
-        body = "".join(text.splitlines(keepends=True)[pagemodel.read(text).body_start :])
-        if any(link.path in targets for link in find_links(body, src)):
+        if any(link.path in targets for link in links_of(pagemodel.read(text), src)):
             found.add(src)
     return found
 

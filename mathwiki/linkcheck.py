@@ -23,8 +23,13 @@ class Link:
 def find_links(markdown: str, page_uri: str) -> list[Link]:
     """Internal links (relative paths, with or without ``#anchor``) outside code and maths, as the page model
     (``mathwiki.pagemodel``) finds them in ``markdown`` (a page body, without its front matter)."""
+    return links_of(pagemodel.read(markdown, front_matter=False), page_uri)
+
+
+def links_of(model: pagemodel.PageModel, page_uri: str) -> list[Link]:
+    """The internal links of a page model, resolved against the page ``page_uri``; lines are the model's."""
     links = []
-    for raw in pagemodel.read(markdown, front_matter=False).links:
+    for raw in model.links:
         link = _resolve(raw.target, page_uri, raw.line)
         if link is not None:
             links.append(link)
