@@ -25,6 +25,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("sanitize", "cleans the page's HTML with an allowlist, after everything that writes it"),
     ("page_time_limit", "limits the time one page takes from its last Markdown hook to its cleaned HTML"),
     ("search_index", "indexes the written site with Pagefind, after the search plugin wrote its own index"),
+    ("compact_html", "cuts the finished page's whitespace, after every hook that writes the page"),
     ("cache_bounds", "drops cache entries no recent full build used"),
     ("report", "last: fails the build once, after every other hook reported"),
 )

@@ -161,3 +161,18 @@ def test_hooks_in_the_wrong_order_or_missing_stop_the_build_with_the_order_to_us
     from mathwiki.hook_order import order_problem
 
     assert order_problem(real["hooks"]) is None  # the real configuration is in order
+
+
+def test_pages_carry_no_runs_of_blank_space_between_tags_and_code_keeps_its_lines(real_site: Path) -> None:
+    from mathwiki.compact_html import compact
+
+    pages = sorted(real_site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert compact(html) == html, f"{page}: whitespace between tags not cut"  # the hook ran on every page
+        outside = re.sub(r"<(pre|script|style|textarea|code)\b.*?</\1>", "<kept/>", html, flags=re.DOTALL)
+        assert not re.search(r">\s*\n\s*\n\s*<", outside), page
+    topic = read(real_site, TOPIC)
+    code = re.findall(r"<pre\b.*?</pre>", topic, re.DOTALL)
+    assert code and any(block.count("\n") >= 3 for block in code), "a code block lost its lines"

@@ -1,0 +1,65 @@
+"""``mathwiki.compact_html.compact``: whitespace-only text nodes cut to one character, everything else kept."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mathwiki.compact_html import compact
+
+
+def test_whitespace_between_tags_becomes_one_newline_or_one_space_and_text_is_kept() -> None:
+    html = "<ul>\n    \n    <li>\n      <a href=\"x\">One   two</a>\n    </li>\n\n</ul><b>a</b>    <i>b</i>"
+    assert compact(html) == '<ul>\n<li>\n<a href="x">One   two</a>\n</li>\n</ul><b>a</b> <i>b</i>'
+
+
+def test_a_single_space_or_newline_is_left_as_it_is() -> None:
+    for html in ("<p>a b</p>", "<p>a\nb</p>", "<span>x</span> <span>y</span>", "<p>a\u00a0\u00a0b</p>"):
+        assert compact(html) == html
+
+
+@pytest.mark.parametrize("name", ["pre", "code", "kbd", "textarea", "script", "style", "PRE"])
+def test_elements_that_keep_their_whitespace_are_copied_whole(name: str) -> None:
+    inner = "line one\n\n    indented   twice\n"
+    html = f'<div>\n\n  <{name} class="c">{inner}</{name}>\n\n</div>'
+    assert compact(html) == f'<div>\n<{name} class="c">{inner}</{name}>\n</div>'
+
+
+def test_code_inside_pre_and_a_name_that_only_starts_like_pre() -> None:
+    html = '<pre><code>a  =  1\n\n\nb</code></pre>   <press>  <b>y</b></press>'
+    assert compact(html) == '<pre><code>a  =  1\n\n\nb</code></pre> <press> <b>y</b></press>'
+
+
+def test_attribute_values_and_comments_are_never_touched() -> None:
+    html = '<img alt="a  \n\n  b" title=\'c   d\'>   <!--  keep >  \n\n <  me  -->\n\n<p data-x="1   2">t</p>'
+    assert compact(html) == '<img alt="a  \n\n  b" title=\'c   d\'> <!--  keep >  \n\n <  me  -->\n<p data-x="1   2">t</p>'
+
+
+def test_a_page_with_an_angle_bracket_in_an_attribute_value_is_left_as_it_is() -> None:
+    for html in ('<img alt="a >   <b">  \n  <p>x</p>', "<a title='x>'>   </a>   <b>y</b>"):
+        assert compact(html) == html
+
+
+def test_a_kept_element_or_comment_that_never_closes_keeps_the_rest_of_the_page() -> None:
+    assert compact("<p>a</p>   <pre>x  \n\n  <b>y</b>   <i>") == "<p>a</p> <pre>x  \n\n  <b>y</b>   <i>"
+    assert compact("<p>a</p>\n\n<!-- x >   <b>") == "<p>a</p>\n<!-- x >   <b>"
+
+
+def test_a_stray_angle_bracket_does_not_swallow_the_page() -> None:
+    html = "<p>1 < 2   and   3 > 2</p>\n\n\n<p>x</p>"
+    out = compact(html)
+    assert out.endswith("</p>\n<p>x</p>") and "1 < 2" in out
+
+
+@pytest.mark.parametrize("piece", ["<code>", "<pre", '<a title="', "<!--", "<", " \n ", "<script>x"])
+def test_hostile_input_takes_linear_time(piece: str) -> None:
+    def seconds(n: int) -> float:
+        text = piece * n
+        started = time.perf_counter()
+        compact(text)
+        return time.perf_counter() - started
+
+    seconds(500)
+    small, large = seconds(4_000), seconds(16_000)
+    assert large < max(0.05, small * 12), (piece, small, large)
