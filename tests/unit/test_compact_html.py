@@ -33,7 +33,8 @@ def test_code_inside_pre_and_a_name_that_only_starts_like_pre() -> None:
 
 def test_attribute_values_and_comments_are_never_touched() -> None:
     html = '<img alt="a  \n\n  b" title=\'c   d\'>   <!--  keep >  \n\n <  me  -->\n\n<p data-x="1   2">t</p>'
-    assert compact(html) == '<img alt="a  \n\n  b" title=\'c   d\'> <!--  keep >  \n\n <  me  -->\n<p data-x="1   2">t</p>'
+    expected = '<img alt="a  \n\n  b" title=\'c   d\'> <!--  keep >  \n\n <  me  -->\n<p data-x="1   2">t</p>'
+    assert compact(html) == expected
 
 
 def test_a_page_with_an_angle_bracket_in_an_attribute_value_is_left_as_it_is() -> None:
