@@ -10,7 +10,7 @@ from mathwiki.compact_html import compact
 
 
 def test_whitespace_between_tags_becomes_one_newline_or_one_space_and_text_is_kept() -> None:
-    html = "<ul>\n    \n    <li>\n      <a href=\"x\">One   two</a>\n    </li>\n\n</ul><b>a</b>    <i>b</i>"
+    html = '<ul>\n    \n    <li>\n      <a href="x">One   two</a>\n    </li>\n\n</ul><b>a</b>    <i>b</i>'
     assert compact(html) == '<ul>\n<li>\n<a href="x">One   two</a>\n</li>\n</ul><b>a</b> <i>b</i>'
 
 
@@ -27,8 +27,8 @@ def test_elements_that_keep_their_whitespace_are_copied_whole(name: str) -> None
 
 
 def test_code_inside_pre_and_a_name_that_only_starts_like_pre() -> None:
-    html = '<pre><code>a  =  1\n\n\nb</code></pre>   <press>  <b>y</b></press>'
-    assert compact(html) == '<pre><code>a  =  1\n\n\nb</code></pre> <press> <b>y</b></press>'
+    html = "<pre><code>a  =  1\n\n\nb</code></pre>   <press>  <b>y</b></press>"
+    assert compact(html) == "<pre><code>a  =  1\n\n\nb</code></pre> <press> <b>y</b></press>"
 
 
 def test_attribute_values_and_comments_are_never_touched() -> None:
