@@ -12,7 +12,9 @@ names them as a full build does.
 
 from __future__ import annotations
 
+import copy
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.commands.build import _populate_page  # MkDocs 1.6 is final: this step of its build will not move
@@ -98,7 +100,8 @@ def on_nav(nav, config, files):
         page = file.page
         if page is None or file.src_uri in context.rendered or file.src_uri not in context.sources:
             continue
-        page.markdown, page.meta = get_data(context.sources[file.src_uri].text)  # as MkDocs reads a page
+        markdown, meta = _front_matter(context.sources[file.src_uri].text)  # as MkDocs reads a page
+        page.markdown, page.meta = markdown, copy.deepcopy(meta)  # each build escapes its own copy
         frontmatter.escape_for_templates(page.meta)  # as hooks/front_matter.py does for a rendered page
         if tags is not None:
             tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
@@ -115,3 +118,8 @@ def on_post_build(config) -> None:
     shown = {problem.path for problem in report.problems()}  # rendered again next time, so reported again
     again = [src for src in _now if context.path(src) in shown]
     incremental.save(path, incremental.state(_now, _outside_now, again))
+
+
+@lru_cache(maxsize=8192)  # make serve asks again for every page it does not render
+def _front_matter(text: str) -> tuple[str, dict]:
+    return get_data(text)

@@ -26,10 +26,11 @@ log = logging.getLogger("mkdocs.hooks.sources")
 
 def on_files(files, config):
     context = build_context.of(config)
+    folders: dict[str, bool] = {}
     for file in list(files):
         if file.abs_src_path is None or not file.abs_src_path.startswith(str(Path(config.docs_dir))):
             continue  # generated, or the theme's own files
-        why = link_problem(config.docs_dir, file.src_uri)
+        why = link_problem(config.docs_dir, file.src_uri, folders)
         if why is not None:
             report(Problem(context.path(file.src_uri), 1, why), log)
             files.remove(file)

@@ -14,6 +14,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("settings", "first: checks extra.mathwiki and this order"),
     ("sources", "reads every page once, for MkDocs and every hook after it"),
     ("incremental", "in a dirty build, chooses the pages to render before MkDocs reads any"),
+    ("rebuild_memo", "keeps the compiled templates and the folder nav between the rebuilds of mkdocs serve"),
     ("front_matter", "checks each page's front matter"),
     ("links", "broken links and anchors, by page and line"),
     ("link_graph", "uses:, wikilinks, Used In / Linked from, graph.json"),

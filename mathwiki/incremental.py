@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from mathwiki import frontmatter, pagemodel
@@ -49,6 +50,7 @@ _HTML_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]*)|\{[^{}\n]*\}""", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)  # pure: a rebuild of mkdocs serve asks again for every page it did not edit
 def facts(text: str, dest: str, src: str = "", path: str = "") -> Facts:
     """The facts of the page ``src`` (named ``path`` in messages): the front matter is read as the front matter
     check and the link graph read it, so the three share one parse."""

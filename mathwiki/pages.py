@@ -72,20 +72,30 @@ def limit_lines(text: str, path: str) -> tuple[str, list[Problem]]:
     return ("\n".join(lines), problems) if problems else (text, [])
 
 
-def link_problem(docs_dir: str | os.PathLike[str], src_uri: str) -> str | None:
+def link_problem(docs_dir: str | os.PathLike[str], src_uri: str, folders: dict[str, bool] | None = None) -> str | None:
     """Why a file under ``docs/`` is refused: it is a symbolic link, it sits in a linked folder, or its real path
-    leaves ``docs/`` (a link to ``/proc/self/environ`` would copy the build's environment into the site)."""
+    leaves ``docs/`` (a link to ``/proc/self/environ`` would copy the build's environment into the site).
+
+    ``folders`` (one dict for one pass over the files) remembers which folders are links, so a folder shared by
+    many pages is looked at once."""
     root = Path(docs_dir)
     target = root / src_uri
     for part in (target, *target.parents):
         if part == root:
             break
-        if part.is_symlink():
+        known = None if part == target or folders is None else folders.get(str(part))
+        linked = part.is_symlink() if known is None else known
+        if folders is not None and part != target:
+            folders[str(part)] = linked
+        if linked:
             kind = "file" if part == target else "folder"
             return (
                 f"docs/{part.relative_to(root).as_posix()} is a symbolic link ({kind}); links are refused and "
                 "nothing of it is copied: put the file itself in docs/"
             )
+    parts = src_uri.split("/")
+    if not (os.path.isabs(src_uri) or ".." in parts or "" in parts):
+        return None  # no link below docs/ and no way up: the real path is docs/'s own, plus src_uri
     try:
         inside = target.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):

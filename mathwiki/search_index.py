@@ -19,6 +19,8 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 BUNDLE = "assets/pagefind"  # the folder of the site that holds the index (the build's alone: see reserved_problem)
@@ -62,17 +64,23 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not index the site (its message)."""
 
 
-def build(site_dir: Path, cache_dir: Path | None = None, timeout_s: float = 300) -> str:
+def build(
+    site_dir: Path, cache_dir: Path | None = None, timeout_s: float = 300, stop: threading.Event | None = None
+) -> str | None:
     """Index ``site_dir`` into ``site_dir/assets/pagefind``; returns Pagefind's summary line. Raises
     ``SearchIndexError``. With ``cache_dir``, a site whose HTML is the same as at the last indexing gets that
-    index back without running Pagefind (the key hashes every HTML file and Pagefind's settings)."""
+    index back without running Pagefind (the key hashes every HTML file and Pagefind's settings). Once ``stop`` is
+    set, Pagefind is stopped and None returned: the site is being built again and will be indexed after."""
     shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)  # chunks of an earlier build would stay beside the new
     stored = cache_dir / "search-index" / _html_digest(site_dir) if cache_dir is not None else None
     if stored is not None and (stored / "pagefind.js").is_file():
         shutil.copytree(stored, site_dir / BUNDLE)
         summary = "the same HTML as the last indexed build: index taken from the cache"
     else:
-        summary = _run_pagefind(site_dir, timeout_s)
+        ran = _run_pagefind(site_dir, timeout_s, stop)
+        if ran is None:
+            return None
+        summary = ran
         if stored is not None:
             _store(site_dir / BUNDLE, stored)
     (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
@@ -81,20 +89,34 @@ def build(site_dir: Path, cache_dir: Path | None = None, timeout_s: float = 300)
     return summary
 
 
-def _run_pagefind(site_dir: Path, timeout_s: float) -> str:
+def _run_pagefind(site_dir: Path, timeout_s: float, stop: threading.Event | None = None) -> str | None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE]
     command += ["--root-selector", ROOT]
     for selector in EXCLUDED:
         command += ["--exclude-selectors", selector]
+    if stop is not None and stop.is_set():
+        return None
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except FileNotFoundError as exc:
         raise SearchIndexError(f"Pagefind is not installed: {exc}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise SearchIndexError(f"Pagefind took more than {timeout_s:g} s to index the site") from exc
-    if done.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").is_file():
-        raise SearchIndexError(f"Pagefind failed: {(done.stderr or done.stdout).strip()[-2000:]}")
-    return next((line.strip() for line in done.stdout.splitlines() if "Indexed" in line and "page" in line), "")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            out, err = process.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            if stop is not None and stop.is_set():
+                process.kill()
+                process.communicate()
+                return None
+            if time.monotonic() > deadline:
+                process.kill()
+                process.communicate()
+                raise SearchIndexError(f"Pagefind took more than {timeout_s:g} s to index the site") from None
+    if process.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind failed: {(err or out).strip()[-2000:]}")
+    return next((line.strip() for line in out.splitlines() if "Indexed" in line and "page" in line), "")
 
 
 def _html_digest(site_dir: Path) -> str:

@@ -9,6 +9,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -47,6 +48,7 @@ class Page:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@lru_cache(maxsize=8192)  # pure: make serve asks again for every page it did not edit
 def page_from_source(src_uri: str, url: str, text: str, path: str, *, exact: bool = False) -> Page:
     """The graph's view of a page, from its file text.
 

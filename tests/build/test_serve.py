@@ -4,6 +4,7 @@ problem is served with its error box instead of stopping the server."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -93,6 +94,51 @@ def test_serve_recomputes_the_lists_after_each_edit(make_wiki) -> None:
         html = wait_for(f"http://127.0.0.1:{port}/topics/c/", lambda html: "verify-wrong" in html)
         assert server.poll() is None
         assert "verify-mark verify-wrong" in html
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def nav_titles(html: str) -> list[str]:
+    start = html.index("md-sidebar--primary")
+    sidebar = html[start : html.index("md-sidebar--secondary", start)]
+    titles = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', sidebar)
+    return [title for title in titles if title]
+
+
+def test_serve_keeps_the_folder_nav_only_while_its_inputs_stay_the_same(make_wiki) -> None:
+    """The nav is kept between rebuilds (hooks/rebuild_memo.py): a new page, a title and a .nav.yml order must
+    each show in the next rebuild, and a prose edit must not change it."""
+    project = make_wiki(PAGES)
+    port = free_port()
+    log = (project / "serve.log").open("w", encoding="utf-8")
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project / "mkdocs.yml")]
+    server = subprocess.Popen(
+        [*command, "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=project
+    )
+    try:
+        page_a = f"http://127.0.0.1:{port}/topics/a/"
+        docs = project / "docs" / "topics"
+        assert nav_titles(wait_for(page_a, lambda html: "md-sidebar--secondary" in html))[-3:] == ["A", "B", "C"]
+
+        (docs / "a.md").write_text(HEAD.format(title="A") + "See [B](b.md). Marker one.\n", encoding="utf-8")
+        html = wait_for(page_a, lambda html: "Marker one" in html)
+        assert nav_titles(html)[-3:] == ["A", "B", "C"]
+
+        (docs / "d.md").write_text(HEAD.format(title="D") + "New. [A](a.md)\n", encoding="utf-8")
+        wait_for(page_a, lambda html: nav_titles(html)[-4:] == ["A", "B", "C", "D"])
+
+        (docs / "b.md").write_text(HEAD.format(title="B renamed") + "Plain text.\n", encoding="utf-8")
+        wait_for(page_a, lambda html: nav_titles(html)[-4:] == ["A", "B renamed", "C", "D"])
+
+        (docs / ".nav.yml").write_text("nav:\n  - d.md\n  - c.md\n  - a.md\n  - b.md\n", encoding="utf-8")
+        wait_for(page_a, lambda html: nav_titles(html)[-4:] == ["D", "C", "A", "B renamed"])
+        assert server.poll() is None
     finally:
         server.terminate()
         try:

@@ -152,3 +152,40 @@ def test_a_site_with_the_same_html_gets_its_index_from_the_cache(site: Path, tmp
     changed = search_index.build(copy, cache)
     assert "Indexed 2 pages" in changed and "torsion" in search_index.indexed_pages(copy)["/b/"]
     assert len(list((cache / "search-index").iterdir())) == 1  # one index kept, the newest
+
+
+def test_a_stopped_indexing_kills_pagefind_and_says_so(site: Path, tmp_path: Path, monkeypatch) -> None:
+    """The next build of make serve stops the Pagefind of the last one: build returns None, fast, and the
+    process is gone (a stop set while Pagefind runs, and one set before it starts)."""
+    import shutil
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    stop = threading.Event()
+    stop.set()
+    assert search_index.build(copy, stop=stop) is None  # set before: Pagefind never starts
+    assert not (copy / search_index.BUNDLE / "pagefind.js").exists()
+
+    started: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def slow_pagefind(command, **options):  # a Pagefind that would take 60 s
+        started.append(real_popen([sys.executable, "-c", "import time; time.sleep(60)"], **options))
+        return started[-1]
+
+    monkeypatch.setattr(search_index.subprocess, "Popen", slow_pagefind)
+    stop.clear()
+    threading.Timer(0.5, stop.set).start()
+    began = time.monotonic()
+    assert search_index.build(copy, stop=stop) is None
+    assert time.monotonic() - began < 5
+    assert started and started[0].poll() is not None  # killed, not left running
+
+    monkeypatch.setattr(search_index.subprocess, "Popen", real_popen)
+    stop.clear()
+    assert search_index.build(copy, stop=stop)  # not stopped: the whole index
+    assert (copy / search_index.BUNDLE / "pagefind.js").is_file()
