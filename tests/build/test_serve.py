@@ -105,10 +105,18 @@ def test_serve_recomputes_the_lists_after_each_edit(make_wiki) -> None:
 
 
 def nav_titles(html: str) -> list[str]:
+    """The page titles the left sidebar lists, in order (the open page's own sections left out)."""
     start = html.index("md-sidebar--primary")
     sidebar = html[start : html.index("md-sidebar--secondary", start)]
-    titles = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', sidebar)
-    return [title for title in titles if title]
+    links = re.findall(
+        r'<(?:a href="([^"]*)"|label) class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*([^<]*?)\s*<',
+        sidebar,
+    )
+    titles: list[str] = []
+    for href, title in links:
+        if title and not href.startswith("#") and (not titles or titles[-1] != title):
+            titles.append(title)  # the open page is a label and a link: once
+    return titles
 
 
 def test_serve_keeps_the_folder_nav_only_while_its_inputs_stay_the_same(make_wiki) -> None:
