@@ -4,12 +4,15 @@ problem is served with its error box instead of stopping the server."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -57,27 +60,29 @@ def wait_for(url: str, predicate, timeout: float = 60) -> str:
     raise AssertionError(f"{url} did not reach the expected state in {timeout} s; last page:\n{last[-2000:]}")
 
 
+@contextlib.contextmanager
+def serving(project: Path, *options: str) -> Iterator[tuple[int, subprocess.Popen]]:
+    """``mkdocs serve`` on the project (its port and process), stopped at the end of the block."""
+    port = free_port()
+    with (project / "serve.log").open("w", encoding="utf-8") as log:
+        command = [sys.executable, "-m", "mkdocs", "serve", *options, "-f", str(project / "mkdocs.yml")]
+        server = subprocess.Popen(
+            [*command, "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=project
+        )
+        try:
+            yield port, server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def test_serve_recomputes_the_lists_after_each_edit(make_wiki) -> None:
     project = make_wiki(PAGES)
-    port = free_port()
-    log = (project / "serve.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-a",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        text=True,
-        cwd=project,
-    )
-    try:
+    with serving(project) as (port, server):
         page_b = f"http://127.0.0.1:{port}/topics/b/"
         wait_for(page_b, lambda html: linked_from(html) == ["A", "Home"])
 
@@ -94,14 +99,6 @@ def test_serve_recomputes_the_lists_after_each_edit(make_wiki) -> None:
         html = wait_for(f"http://127.0.0.1:{port}/topics/c/", lambda html: "verify-wrong" in html)
         assert server.poll() is None
         assert "verify-mark verify-wrong" in html
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def nav_titles(html: str) -> list[str]:
@@ -123,13 +120,7 @@ def test_serve_keeps_the_folder_nav_only_while_its_inputs_stay_the_same(make_wik
     """The nav is kept between rebuilds (hooks/rebuild_memo.py): a new page, a title and a .nav.yml order must
     each show in the next rebuild, and a prose edit must not change it."""
     project = make_wiki(PAGES)
-    port = free_port()
-    log = (project / "serve.log").open("w", encoding="utf-8")
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project / "mkdocs.yml")]
-    server = subprocess.Popen(
-        [*command, "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=project
-    )
-    try:
+    with serving(project, "--dirty") as (port, server):
         page_a = f"http://127.0.0.1:{port}/topics/a/"
         docs = project / "docs" / "topics"
         assert nav_titles(wait_for(page_a, lambda html: "md-sidebar--secondary" in html))[-3:] == ["A", "B", "C"]
@@ -147,11 +138,3 @@ def test_serve_keeps_the_folder_nav_only_while_its_inputs_stay_the_same(make_wik
         (docs / ".nav.yml").write_text("nav:\n  - d.md\n  - c.md\n  - a.md\n  - b.md\n", encoding="utf-8")
         wait_for(page_a, lambda html: nav_titles(html)[-4:] == ["D", "C", "A", "B renamed"])
         assert server.poll() is None
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
