@@ -15,9 +15,9 @@ every ``<`` in the page's own text, so the first ``</pre>`` closes the ``<pre>``
 
 Why not minify-html or htmlmin: minify-html also unquotes attributes and drops optional tags (the page changes
 far beyond whitespace, and everything that reads the HTML as text would have to follow), and htmlmin is
-unmaintained pure Python. This pass is a few regular expressions: about 1.5 ms for a 100 KB page, 3 ms for 200 KB (a warm build of
-1,000 pages spends about 1.5 s in it; gzipped, a page is only about 3 % smaller, so the gain is in the bytes a
-browser parses, not the bytes sent).
+unmaintained pure Python. This pass is a few regular expressions: about 1.5 ms for a 100 KB page, 3 ms for
+200 KB (a warm build of 1,000 pages spends about 1.5 s in it). Gzipped, a page is only about 3 % smaller: the
+gain is in the bytes a browser parses, not in the bytes sent.
 """
 
 from __future__ import annotations
