@@ -1,5 +1,5 @@
 """What ``mkdocs serve`` keeps from one rebuild to the next, so an edit costs what it changes: the theme's
-compiled templates, and the nav that awesome-nav derives from the folders (``mathwiki.nav_memo``).
+compiled templates, and the nav that awesome-nav derives from the folders (``mathwiki.rebuild_memo``).
 
 MkDocs makes a new Jinja environment and runs every plugin again for each rebuild; the hooks stay loaded, so
 what this module holds lives as long as the server. Both are keyed by what they are made from, so a memo can
@@ -14,10 +14,10 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
-from mathwiki import nav_memo
+from mathwiki import rebuild_memo as memo
 
-_TEMPLATES = nav_memo.MemoryBytecodeCache()
-_NAV = nav_memo.NavMemo()
+_TEMPLATES = memo.MemoryBytecodeCache()
+_NAV = memo.NavMemo()
 
 
 def on_config(config):
@@ -39,7 +39,7 @@ def on_env(env, config, files):
 
 def _memoised(on_nav):
     def memoised_on_nav(nav, config, files):
-        key = nav_memo.key(
+        key = memo.key(
             ((f.src_uri, f.content_string) for f in files.documentation_pages(inclusion=InclusionLevel.is_in_nav)),
             ((f.src_uri, f.content_bytes) for f in files if f.src_uri.rsplit("/", 1)[-1] == ".nav.yml"),
             repr(on_nav.__self__.config),
@@ -55,10 +55,10 @@ def _memoised(on_nav):
                 return get_navigation(files, config)
             finally:
                 config.nav = listed
-        with nav_memo.warnings("mkdocs.plugins.awesome-nav") as said:
+        with memo.warnings("mkdocs.plugins.awesome-nav") as said:
             made = on_nav(nav, config=config, files=files)
         if not said:  # a nav that warned is made (and warns) again next time
-            _NAV.put(key, nav_memo.as_config(made))
+            _NAV.put(key, memo.as_config(made))
         return made
 
     return memoised_on_nav

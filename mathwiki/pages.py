@@ -83,10 +83,12 @@ def link_problem(docs_dir: str | os.PathLike[str], src_uri: str, folders: dict[s
     for part in (target, *target.parents):
         if part == root:
             break
-        known = None if part == target or folders is None else folders.get(str(part))
-        linked = part.is_symlink() if known is None else known
-        if folders is not None and part != target:
-            folders[str(part)] = linked
+        if part == target or folders is None:
+            linked = part.is_symlink()
+        else:
+            if str(part) not in folders:
+                folders[str(part)] = part.is_symlink()
+            linked = folders[str(part)]
         if linked:
             kind = "file" if part == target else "folder"
             return (

@@ -106,13 +106,12 @@ def _run_pagefind(site_dir: Path, timeout_s: float, stop: threading.Event | None
             out, err = process.communicate(timeout=0.1)
             break
         except subprocess.TimeoutExpired:
-            if stop is not None and stop.is_set():
+            stopped = stop is not None and stop.is_set()
+            if stopped or time.monotonic() > deadline:
                 process.kill()
                 process.communicate()
-                return None
-            if time.monotonic() > deadline:
-                process.kill()
-                process.communicate()
+                if stopped:
+                    return None
                 raise SearchIndexError(f"Pagefind took more than {timeout_s:g} s to index the site") from None
     if process.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind failed: {(err or out).strip()[-2000:]}")

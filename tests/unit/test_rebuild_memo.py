@@ -1,4 +1,4 @@
-"""``mathwiki.nav_memo``: the memo key changes with every input awesome-nav reads and with nothing else; the
+"""``mathwiki.rebuild_memo``: the memo key changes with every input awesome-nav reads and with nothing else; the
 nav it made turns back into the ``nav:`` list MkDocs makes the same nav from; Jinja's compiled templates are
 kept, and compiled again when their source changes."""
 
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import jinja2
 from mkdocs.utils.meta import YAML_RE
 
-from mathwiki import nav_memo
+from mathwiki import rebuild_memo
 
 FRONT = YAML_RE  # MkDocs' own pattern, as the hook passes it
 PAGES = [("index.md", "---\ntitle: Home\n---\nHi.\n"), ("topics/a.md", "---\ntitle: A\n---\nProse.\n")]
@@ -17,7 +17,7 @@ NAV = [(".nav.yml", b"nav:\n  - index.md\n  - topics\n")]
 
 
 def _key(pages=PAGES, navs=NAV, settings="s") -> str:
-    return nav_memo.key(pages, navs, settings, FRONT)
+    return rebuild_memo.key(pages, navs, settings, FRONT)
 
 
 def test_the_key_follows_pages_titles_nav_files_and_settings_and_ignores_prose() -> None:
@@ -37,7 +37,7 @@ def test_the_key_follows_pages_titles_nav_files_and_settings_and_ignores_prose()
 
 
 def test_the_memo_gives_back_only_the_nav_of_the_same_key() -> None:
-    memo = nav_memo.NavMemo()
+    memo = rebuild_memo.NavMemo()
     assert memo.get("k") is None
     memo.put("k", ["index.md"])
     assert memo.get("k") == ["index.md"] and memo.get("other") is None
@@ -55,7 +55,7 @@ def test_a_nav_becomes_the_nav_config_that_makes_it() -> None:
     )
     link = SimpleNamespace(is_section=False, is_page=False, title="Elsewhere", url="https://example.org/")
     nav = SimpleNamespace(items=[_page(None, "index.md"), section, link])
-    assert nav_memo.as_config(nav) == [
+    assert rebuild_memo.as_config(nav) == [
         "index.md",
         {"Topics": ["topics/index.md", {"A given title": "topics/a.md"}]},
         {"Elsewhere": "https://example.org/"},
@@ -63,7 +63,7 @@ def test_a_nav_becomes_the_nav_config_that_makes_it() -> None:
 
 
 def test_compiled_templates_are_kept_and_compiled_again_when_the_source_changes() -> None:
-    cache = nav_memo.MemoryBytecodeCache()
+    cache = rebuild_memo.MemoryBytecodeCache()
     sources = {"page.html": "Hello {{ name }}"}
     compiled = []
 
@@ -85,7 +85,7 @@ def test_compiled_templates_are_kept_and_compiled_again_when_the_source_changes(
 def test_warnings_are_caught_from_one_logger_only() -> None:
     import logging
 
-    with nav_memo.warnings("test.nav") as said:
+    with rebuild_memo.warnings("test.nav") as said:
         logging.getLogger("test.nav").info("fine")
         logging.getLogger("test.other").warning("not ours")
         logging.getLogger("test.nav").warning("no match")
