@@ -15,6 +15,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("sources", "reads every page once, for MkDocs and every hook after it"),
     ("incremental", "in a dirty build, chooses the pages to render before MkDocs reads any"),
     ("rebuild_memo", "keeps the compiled templates and the folder nav between the rebuilds of mkdocs serve"),
+    ("serve_watch", "mkdocs serve: notices a saved file from the system's file events, not a poll"),
     ("front_matter", "checks each page's front matter"),
     ("links", "broken links and anchors, by page and line"),
     ("link_graph", "uses:, wikilinks, Used In / Linked from, graph.json"),

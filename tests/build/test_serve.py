@@ -5,6 +5,7 @@ problem is served with its error box instead of stopping the server."""
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -61,13 +62,19 @@ def wait_for(url: str, predicate, timeout: float = 60) -> str:
 
 
 @contextlib.contextmanager
-def serving(project: Path, *options: str) -> Iterator[tuple[int, subprocess.Popen]]:
-    """``mkdocs serve`` on the project (its port and process), stopped at the end of the block."""
+def serving(project: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[tuple[int, subprocess.Popen]]:
+    """``mkdocs serve`` on the project (its port and process), stopped at the end of the block; its log is
+    ``serve.log`` in the project."""
     port = free_port()
     with (project / "serve.log").open("w", encoding="utf-8") as log:
         command = [sys.executable, "-m", "mkdocs", "serve", *options, "-f", str(project / "mkdocs.yml")]
         server = subprocess.Popen(
-            [*command, "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=project
+            [*command, "-a", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+            cwd=project,
+            env={**os.environ, **(env or {})},
         )
         try:
             yield port, server
@@ -138,3 +145,44 @@ def test_serve_keeps_the_folder_nav_only_while_its_inputs_stay_the_same(make_wik
         (docs / ".nav.yml").write_text("nav:\n  - d.md\n  - c.md\n  - a.md\n  - b.md\n", encoding="utf-8")
         wait_for(page_a, lambda html: nav_titles(html)[-4:] == ["D", "C", "A", "B renamed"])
         assert server.poll() is None
+
+
+def rebuilds(project: Path) -> int:
+    return (project / "serve.log").read_text(encoding="utf-8").count("Detected file changes")
+
+
+def test_serve_rebuilds_once_per_save_from_file_events_and_polls_when_told(make_wiki) -> None:
+    """hooks/serve_watch.py: the server watches with file events; a build reads every page, and those reads must
+    not start another build. A save by renaming a temporary file counts. MATHWIKI_WATCH=poll keeps MkDocs' poll,
+    and a value it does not know stops the server with the variable's name."""
+    project = make_wiki(PAGES)
+    docs = project / "docs" / "topics"
+    with serving(project, "--dirty") as (port, server):
+        page_a = f"http://127.0.0.1:{port}/topics/a/"
+        wait_for(page_a, lambda html: "Used In" in html or "Linked from" in html)
+        assert "watching the files with file events (InotifyObserver)" in (project / "serve.log").read_text()
+        assert rebuilds(project) == 0
+
+        (docs / "a.md").write_text(HEAD.format(title="A") + "See [B](b.md). Marker one.\n", encoding="utf-8")
+        wait_for(page_a, lambda html: "Marker one" in html)
+        time.sleep(3)  # a rebuild started by the build's own reads would show by now
+        assert rebuilds(project) == 1
+
+        temporary = docs / ".a.md.tmp"
+        temporary.write_text(HEAD.format(title="A") + "See [B](b.md). Marker two.\n", encoding="utf-8")
+        os.replace(temporary, docs / "a.md")
+        wait_for(page_a, lambda html: "Marker two" in html)
+        assert server.poll() is None
+
+    with serving(project, "--dirty", env={"MATHWIKI_WATCH": "poll"}) as (port, server):
+        page_a = f"http://127.0.0.1:{port}/topics/a/"
+        wait_for(page_a, lambda html: "Marker two" in html)
+        (docs / "a.md").write_text(HEAD.format(title="A") + "See [B](b.md). Marker three.\n", encoding="utf-8")
+        wait_for(page_a, lambda html: "Marker three" in html)
+        assert "polling the files every 0.5 s (MATHWIKI_WATCH=poll)" in (project / "serve.log").read_text()
+
+    with serving(project, env={"MATHWIKI_WATCH": "sometimes"}) as (port, server):
+        server.wait(timeout=120)
+        log = (project / "serve.log").read_text(encoding="utf-8")
+        assert server.returncode != 0
+        assert "MATHWIKI_WATCH='sometimes': use 'events' (the default) or 'poll'" in log
