@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from mathwiki import build_context
-from mathwiki.linkcheck import Link, find_links
+from mathwiki import build_context, pagemodel
+from mathwiki.linkcheck import Link, find_links, links_of
 from mathwiki.pages import line_offset
 from mathwiki.problems import Problem
 from mathwiki.report import report
@@ -19,11 +19,14 @@ def on_pre_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    source = page.file.content_string  # in memory: hooks/sources.py read it
-    offset = line_offset(source, markdown)
-    path = build_context.page(page).path
-    for link in find_links(markdown, page.file.src_uri):
-        link = Link(link.line + offset, link.target, link.path, link.anchor)
+    current = build_context.page(page)
+    path = current.path
+    if pagemodel.body_shift(current.model, markdown) is not None:  # the file's model, read already: file lines
+        found = links_of(current.model, page.file.src_uri)
+    else:  # an earlier hook changed the text: read what MkDocs will render
+        offset = line_offset(page.file.content_string, markdown)
+        found = [Link(k.line + offset, k.target, k.path, k.anchor) for k in find_links(markdown, page.file.src_uri)]
+    for link in found:
         target = link.path or page.file.src_uri
         if link.path and files.get_file_from_path(link.path) is None:
             report(Problem(path, link.line, f"broken link '{link.target}': there is no page docs/{link.path}"), log)

@@ -12,7 +12,7 @@ import logging
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from mathwiki import build_context
+from mathwiki import build_context, pagemodel
 from mathwiki import typeset as engine
 from mathwiki.maths import ENGINE, ENGINE_OUTPUT, STORE, separate_display_maths, typeset_page
 from mathwiki.report import report
@@ -45,7 +45,9 @@ def on_pre_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    return separate_display_maths(markdown)
+    model = build_context.page(page).model
+    shift = pagemodel.body_shift(model, markdown)  # the file's model stands for the body: no second reading
+    return separate_display_maths(markdown, None if shift is None else model.code[shift:])
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -1,8 +1,9 @@
 """A content-addressed disk cache for expensive results: claim checks, code runs, figures.
 
 Entries are JSON files named by the SHA-256 of what produced them (``PageSteps`` keeps the result of a step
-of a page's HTML the same way). Each entry carries a checksum of its own
-content, so a truncated or edited file is detected, deleted and recomputed, never shown as empty output.
+of a page's HTML the same way). Each entry is a line of JSON with its key and the SHA-256 of the rest, then the
+value as JSON (the checksum is over the bytes as stored, so reading one needs no second serialisation), so a
+truncated or edited file is detected, deleted and recomputed, never shown as empty output.
 Writes go to a temporary file first and are renamed into place, so a killed build leaves no half entry.
 The cache is bounded: every entry a build reads or writes is noted, and ``sweep`` (at the end of each full
 build) drops the entries that none of the last ``keep_builds`` full builds used.
@@ -48,13 +49,13 @@ class Cache:
     def get(self, key: str) -> Any | None:
         path = self._path(key)
         try:
-            raw = path.read_text(encoding="utf-8")
-            entry = json.loads(raw)
-            body = json.dumps(entry["value"], sort_keys=True, separators=(",", ":"))
-            if entry.get("key") != key or entry.get("sha256") != digest(body):
+            header, _, body = path.read_text(encoding="utf-8").partition("\n")
+            entry = json.loads(header)
+            if not isinstance(entry, dict) or entry.get("key") != key or entry.get("sha256") != digest(body):
                 raise ValueError("checksum mismatch")
+            value = json.loads(body)
             _USED.add(path)
-            return entry["value"]
+            return value
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -66,7 +67,7 @@ class Cache:
         warning, once per build, and the build goes on without it."""
         path = self._path(key)
         body = json.dumps(value, sort_keys=True, separators=(",", ":"))
-        entry = {"key": key, "sha256": digest(body), "value": value}
+        header = json.dumps({"key": key, "sha256": digest(body)}, sort_keys=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
@@ -77,7 +78,7 @@ class Cache:
             return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, sort_keys=True, separators=(",", ":"))
+                handle.write(f"{header}\n{body}")
             os.replace(tmp, path)
             _USED.add(path)
         except OSError as exc:
@@ -159,6 +160,30 @@ _ENTRY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.json")
 USAGE_FILE = "usage.json"
 
 
+def _used_names(root: Path) -> set[str]:
+    """The entries used since the last sweep, as names under ``root`` (``namespace/ab/<key>.json``). A path is
+    compared as written first (no system call); only one under another spelling of the root is resolved."""
+    bases = (root.absolute(), root.resolve())
+    names: set[str] = set()
+    for path in _USED:
+        name = _name_under(path.absolute(), bases)
+        if name is None:
+            try:
+                name = _name_under(path.resolve(), bases)
+            except OSError:
+                continue
+        if name is not None:
+            names.add(name)
+    return names
+
+
+def _name_under(path: Path, bases: tuple[Path, ...]) -> str | None:
+    for base in bases:
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return None
+
+
 def sweep(root: Path, keep_builds: int) -> int:
     """Count one more full build, and delete the entries under ``root`` that none of the last ``keep_builds``
     builds used; return how many were deleted. ``root/usage.json`` keeps, for each entry, the number of the
@@ -171,7 +196,7 @@ def sweep(root: Path, keep_builds: int) -> int:
     except (OSError, ValueError, KeyError, TypeError):
         build, last_used = 0, {}
     build += 1
-    used = {path.resolve() for path in _USED}
+    used = _used_names(root)
     _USED.clear()
     kept: dict[str, int] = {}
     deleted = 0
@@ -179,7 +204,7 @@ def sweep(root: Path, keep_builds: int) -> int:
         name = path.relative_to(root).as_posix()
         if not _ENTRY.fullmatch(name.split("/", 1)[1]):
             continue  # not a cache entry (matplotlib's font list lives here too)
-        last = build if path.resolve() in used else last_used.get(name, build)
+        last = build if name in used else last_used.get(name, build)
         if not isinstance(last, int) or build - last >= keep_builds:
             path.unlink(missing_ok=True)
             deleted += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -209,15 +209,17 @@ def typeset_page(page_html: str, source: str, path: str) -> tuple[str, list[Prob
 _DISPLAY_OPEN = re.compile(r"^ {0,3}\$\$")
 
 
-def separate_display_maths(markdown: str) -> str:
+def separate_display_maths(markdown: str, code: Sequence[bool] | None = None) -> str:
     """Give every ``$$`` block a blank line before and after it, so a display formula right under a line of
     text (or right above one) is display maths rather than a literal ``$$`` squeezed into the paragraph.
-    Code (as the page model reads it) is left alone. The page's line numbers are not used after this point."""
+    Code (as the page model reads it; ``code`` is its per-line flags when the caller has them) is left alone.
+    The page's line numbers are not used after this point."""
     from mathwiki import pagemodel
 
     out: list[str] = []
     lines = markdown.split("\n")
-    code = pagemodel.read(markdown, front_matter=False).code
+    if code is None:
+        code = pagemodel.read(markdown, front_matter=False).code
     in_maths = False
     for index, line in enumerate(lines):
         if code[index] and not in_maths:

@@ -95,6 +95,20 @@ def read(text: str, *, front_matter: bool = True) -> PageModel:
     return _read(text, front_matter)
 
 
+def body_shift(model: PageModel, markdown: str) -> int | None:
+    """How many file lines come before ``markdown`` when it is exactly the model's page after its front matter
+    and the blank lines that follow it (what MkDocs passes the Markdown hooks); None when it is anything else.
+    When it is, the model's links, headings, fences and code flags from ``body_start`` on are the body's (at file
+    lines): the model reads nothing before ``body_start`` but the front matter."""
+    text = model.text
+    if model.front_matter is None or not text.endswith(markdown):
+        return None
+    head = text[: len(text) - len(markdown)].split("\n")
+    if len(head) <= model.body_start or any(line for line in head[model.body_start :]):
+        return None
+    return len(head) - 1
+
+
 def clear_cache() -> None:
     """Forget every model (the cache holds the last 4,096 pages read)."""
     _read.cache_clear()

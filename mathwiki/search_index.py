@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -74,7 +75,7 @@ def build(
     shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)  # chunks of an earlier build would stay beside the new
     stored = cache_dir / "search-index" / _html_digest(site_dir) if cache_dir is not None else None
     if stored is not None and (stored / "pagefind.js").is_file():
-        shutil.copytree(stored, site_dir / BUNDLE)
+        shutil.copytree(stored, site_dir / BUNDLE, copy_function=_link_or_copy)
         summary = "the same HTML as the last indexed build: index taken from the cache"
     else:
         ran = _run_pagefind(site_dir, timeout_s, stop)
@@ -118,6 +119,16 @@ def _run_pagefind(site_dir: Path, timeout_s: float, stop: threading.Event | None
     return next((line.strip() for line in out.splitlines() if "Indexed" in line and "page" in line), "")
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link to the cached file (a thousand fragments are linked in a tenth of the time a copy takes), or a
+    copy where links cannot be made (another file system). Safe to share: nothing writes a bundle file in place,
+    the next indexing deletes the bundle and Pagefind writes new files."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _html_digest(site_dir: Path) -> str:
     """What the index is made from: every HTML file of the site (path and bytes), Pagefind's version, our options."""
     try:
@@ -139,7 +150,7 @@ def _store(bundle: Path, stored: Path) -> None:
         if stored.parent.is_dir():
             for old in stored.parent.iterdir():
                 shutil.rmtree(old, ignore_errors=True)
-        shutil.copytree(bundle, stored.with_suffix(".tmp"))
+        shutil.copytree(bundle, stored.with_suffix(".tmp"), copy_function=_link_or_copy)
         stored.with_suffix(".tmp").rename(stored)
     except OSError:
         shutil.rmtree(stored.with_suffix(".tmp"), ignore_errors=True)

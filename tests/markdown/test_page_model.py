@@ -186,3 +186,62 @@ def test_wikilinks_and_links_skip_code_and_maths_and_keep_their_lines() -> None:
     assert [(w.inner, w.line) for w in model.wikilinks] == [("B", 1), ("H|h", 9)]
     assert [(link.target, link.line) for link in model.links] == [("g.md", 9)]
     assert all(text[w.start : w.end] == f"[[{w.inner}]]" for w in model.wikilinks)
+
+
+_HEADS = st.sampled_from(
+    [
+        "---\ntitle: T\n---\n",
+        "---\ntitle: T\n---\n\n\n",
+        "---\ntitle: T\nuses: [A, B]\n---\n\n",
+        "---\ntitle: T\n...\n\n",  # MkDocs closes with '...' too
+        "---\ntitle: [unclosed\n---\n\n",  # not YAML: MkDocs keeps it in the body
+        "---\n- a list\n---\n\n",  # not a mapping: MkDocs keeps it in the body
+        "",
+    ]
+)
+
+
+def _with_links(text: str) -> str:
+    return (
+        text.replace("Some words", "Some [words](w.md#part)")
+        .replace("with `", "[with](x.md) `")
+        .replace("indented code", "indented [code](c.md)")
+        .replace("Inside", "## Inside [i](i.md)\n\nInside")
+    )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(_HEADS, pages.map(_with_links))
+def test_the_file_model_stands_for_the_body_mkdocs_passes_whenever_it_says_so(head: str, body: str) -> None:
+    """hooks/links.py and hooks/maths.py read a page's links and code lines from the model of the whole file
+    when ``body_shift`` says MkDocs' body is its page after the front matter: then the links, headings, fences and
+    code flags must be the body's own, the front matter's lines further down."""
+    from mkdocs.utils.meta import get_data
+
+    text = head + body
+    markdown, _ = get_data(text)
+    whole = pagemodel.read(text)
+    alone = pagemodel.read(markdown, front_matter=False)
+    shift = pagemodel.body_shift(whole, markdown)
+    if shift is None:
+        assert markdown == text or whole.front_matter is None, (head, "a clean front matter must be recognised")
+        return
+    assert shift == text[: len(text) - len(markdown)].count("\n")
+    assert whole.code[shift:] == alone.code
+    assert [(k.target, k.line - shift) for k in whole.links] == [(k.target, k.line) for k in alone.links]
+    assert [(h.text, h.level, h.line - shift) for h in whole.headings] == [
+        (h.text, h.level, h.line) for h in alone.headings
+    ]
+    assert [(f.name, f.body, f.line - shift) for f in whole.fences] == [(f.name, f.body, f.line) for f in alone.fences]
+
+
+def test_body_shift_refuses_a_changed_body_and_a_page_without_front_matter() -> None:
+    text = "---\ntitle: T\n---\n\n[a](a.md)\n"
+    model = pagemodel.read(text)
+    assert pagemodel.body_shift(model, "[a](a.md)\n") == 4
+    assert pagemodel.body_shift(model, "\n[a](a.md)\n") == 3
+    assert pagemodel.body_shift(model, "[b](a.md)\n") is None  # an earlier hook rewrote it
+    assert pagemodel.body_shift(model, "a](a.md)\n") is None  # a suffix that is not whole lines
+    assert pagemodel.body_shift(model, "title: T\n---\n\n[a](a.md)\n") is None
+    bare = pagemodel.read("[a](a.md)\n")
+    assert pagemodel.body_shift(bare, "[a](a.md)\n") is None

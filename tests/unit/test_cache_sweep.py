@@ -94,3 +94,24 @@ def test_an_entry_replaced_by_a_folder_or_an_unwritable_cache_is_no_traceback(tm
     with caplog.at_level("WARNING"):
         blocked.put(blocked.key("c"), [4])
     assert "cannot be written" in caplog.text
+
+
+@pytest.mark.parametrize("spelling", ["link", "relative", "dots"])
+def test_an_entry_read_through_another_spelling_of_the_root_counts_as_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    """The build reads through the root the settings give; the sweep may be handed it written another way."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    read_through = {"link": tmp_path / "link", "relative": Path("real"), "dots": tmp_path / "sub" / ".." / "real"}
+    cache = Cache(read_through[spelling], "claims", "1")
+    used, unused = cache.key("used"), cache.key("unused")
+    cache.put(used, 1)
+    cache.put(unused, 2)
+    assert sweep(real, keep_builds=1) == 0
+    assert cache.get(used) == 1
+    assert sweep(real, keep_builds=1) == 1
+    assert entries(real) == {used}
