@@ -3,11 +3,11 @@ page, so every other one reads the page as the theme wrote it."""
 
 from __future__ import annotations
 
-from mathwiki.compact_html import compact
+from mathwiki.compact_html import compact, compact_around
 
 
 def on_post_page(output: str, page, config) -> str:
-    return compact(output)
+    return compact_around(output, page.content or "")
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:

@@ -16,8 +16,9 @@ every ``<`` in the page's own text, so the first ``</pre>`` closes the ``<pre>``
 Why not minify-html or htmlmin: minify-html also unquotes attributes and drops optional tags (the page changes
 far beyond whitespace, and everything that reads the HTML as text would have to follow), and htmlmin is
 unmaintained pure Python. This pass is a few regular expressions: about 1.5 ms for a 100 KB page, 3 ms for
-200 KB (a warm build of 1,000 pages spends about 1.5 s in it). Gzipped, a page is only about 3 % smaller: the
-gain is in the bytes a browser parses, not in the bytes sent.
+200 KB. ``compact_around`` does not read the page's own content when it holds no run (Markdown and KaTeX
+write none), which halves the time. Gzipped, a page is only about 3 % smaller: the gain is in the bytes a browser
+parses, not in the bytes sent.
 """
 
 from __future__ import annotations
@@ -39,6 +40,24 @@ def _squeeze(segment: str) -> str:
     if _ANGLE_IN_VALUE.search(segment):
         return segment  # not plain to read: left as it is
     return _SPACES.sub("> <", _BREAKS.sub(">\n<", segment))
+
+
+_WHOLE_CONTENT = 1000  # shorter page content could also occur elsewhere in the page: compact it with the rest
+
+
+def compact_around(html: str, content: str) -> str:
+    """``compact(html)``, with the page's own content (Markdown's HTML, which the theme inserts once, as it is)
+    copied unread when it holds no run to cut, as it mostly does not: a page's content is most of its bytes, and
+    reading it would double the time for nothing. Short content, content not found, or content with a run is
+    read with the rest."""
+    at = html.find(content) if len(content) >= _WHOLE_CONTENT else -1
+    if at < 0 or _ANY_RUN.search(content):
+        return compact(html)
+    # each side is compacted with the content's edge character, so the runs beside it are between two tags too
+    head, tail = html[:at], html[at + len(content) :]
+    head = compact(head + content[0])[:-1]
+    tail = compact(content[-1] + tail)[1:]
+    return head + content + tail
 
 
 def compact(html: str) -> str:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from mathwiki.compact_html import compact
+from mathwiki.compact_html import compact, compact_around
 
 
 def test_whitespace_between_tags_becomes_one_newline_or_one_space_and_text_is_kept() -> None:
@@ -64,3 +64,45 @@ def test_hostile_input_takes_linear_time(piece: str) -> None:
     seconds(500)
     small, large = seconds(4_000), seconds(16_000)
     assert large < max(0.05, small * 12), (piece, small, large)
+
+
+_CONTENT = "<h2>T</h2>\n<p>" + "Prose with <code>x  =  1</code> and <em>stress</em>. " * 40 + "</p>\n<ul>\n<li>a</li>\n</ul>"
+
+
+def _page(content: str = _CONTENT) -> str:
+    return (
+        '<html>\n  <nav>\n      <a href="/">Home</a>\n    </nav>\n  <article class="md-content__inner md-typeset">'
+        f"\n      \n  {content}\n    \n  </article></div>\n    \n  <footer>x</footer></html>"
+    )
+
+
+def test_compact_around_gives_what_compact_gives_without_reading_the_content() -> None:
+    page = _page()
+    assert compact_around(page, _CONTENT) == compact(page)
+    assert f"<article class=\"md-content__inner md-typeset\">\n{_CONTENT}\n</article>" in compact(page)
+
+
+_WITH_RUN = _CONTENT.replace("<ul>\n<li>", "<ul>\n    <li>")
+
+
+@pytest.mark.parametrize(
+    ("content", "given"),
+    [
+        (_WITH_RUN, _WITH_RUN),  # a run inside: read with the rest
+        ("<p>short</p>", "<p>short</p>"),  # short content might occur elsewhere too
+        (_CONTENT, _CONTENT.replace("<h2>", "<h3>")),  # not the page's content
+    ],
+)
+def test_compact_around_reads_content_it_cannot_skip_with_the_rest(content: str, given: str) -> None:
+    page = _page(content)
+    assert compact_around(page, given) == compact(page)
+
+
+def test_compact_around_copies_the_content_unread() -> None:
+    """Content with no run is not read: an attribute value holding '>' in it does not stop the theme's part from
+    being compacted, as it does in a whole-page pass (where the stretch around such a value is left alone)."""
+    content = '<p title="a > b">' + "words " * 300 + "</p>"
+    page = _page(content)
+    assert compact(page) == page
+    around = compact_around(page, content)
+    assert content in around and '<nav>\n<a href="/">Home</a>\n</nav>' in around
