@@ -66,7 +66,8 @@ def test_hostile_input_takes_linear_time(piece: str) -> None:
     assert large < max(0.05, small * 12), (piece, small, large)
 
 
-_CONTENT = "<h2>T</h2>\n<p>" + "Prose with <code>x  =  1</code> and <em>stress</em>. " * 40 + "</p>\n<ul>\n<li>a</li>\n</ul>"
+_PROSE = "Prose with <code>x  =  1</code> and <em>stress</em>. " * 40
+_CONTENT = f"<h2>T</h2>\n<p>{_PROSE}</p>\n<ul>\n<li>a</li>\n</ul>"
 
 
 def _page(content: str = _CONTENT) -> str:
