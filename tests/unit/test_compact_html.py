@@ -80,7 +80,7 @@ def _page(content: str = _CONTENT) -> str:
 def test_compact_around_gives_what_compact_gives_without_reading_the_content() -> None:
     page = _page()
     assert compact_around(page, _CONTENT) == compact(page)
-    assert f"<article class=\"md-content__inner md-typeset\">\n{_CONTENT}\n</article>" in compact(page)
+    assert f'<article class="md-content__inner md-typeset">\n{_CONTENT}\n</article>' in compact(page)
 
 
 _WITH_RUN = _CONTENT.replace("<ul>\n<li>", "<ul>\n    <li>")
