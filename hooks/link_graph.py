@@ -194,20 +194,26 @@ def on_page_context(context, page, config, nav):
     url = graph.pages[src].url
     view = _view(graph, src, build_context.of(config))  # the page's graph parts come from this alone
     _state.views[src] = views.view_digest(view)
-    top = render.builds_on(view.builds_on, url, relative=_relative)
-    top += render.learning_path(view.path, url, relative=_relative)
-    bottom = ""
+    parts = [
+        render.builds_on(view.builds_on, url, relative=_relative),
+        render.learning_path(view.path, url, relative=_relative),
+        page.content or "",
+    ]
     if view.hood is not None:
-        bottom = _local_graph(graph, view.hood, url) + render.sections(
-            view.used_in,
-            view.linked_only,
-            url,
-            relative=_relative,
-            permalink=_state.permalink,
-            all_used_in=view.all_used_in,
+        parts.append(_local_graph(graph, view.hood, url))
+        parts.append(
+            render.sections(
+                view.used_in,
+                view.linked_only,
+                url,
+                relative=_relative,
+                permalink=_state.permalink,
+                all_used_in=view.all_used_in,
+            )
         )
         _add_to_toc(page)
-    page.content = top + (page.content or "") + bottom
+    # one newline between the parts: the compaction does not read a page's content that holds no blank run
+    page.content = "\n".join(part.strip("\n") for part in parts if part.strip("\n")) + "\n"
     return context
 
 

@@ -42,22 +42,23 @@ def _squeeze(segment: str) -> str:
     return _SPACES.sub("> <", _BREAKS.sub(">\n<", segment))
 
 
+_PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
 _WHOLE_CONTENT = 1000  # shorter page content could also occur elsewhere in the page: compact it with the rest
 
 
 def compact_around(html: str, content: str) -> str:
     """``compact(html)``, with the page's own content (Markdown's HTML, which the theme inserts once, as it is)
-    copied unread when it holds no run to cut, as it mostly does not: a page's content is most of its bytes, and
-    reading it would double the time for nothing. Short content, content not found, or content with a run is
-    read with the rest."""
-    at = html.find(content) if len(content) >= _WHOLE_CONTENT else -1
-    if at < 0 or _ANY_RUN.search(content):
+    copied unread when it holds no run to cut outside its code blocks, as it mostly does not: a page's content is
+    most of its bytes, and reading it would double the time for nothing. Short content, content not found, or
+    content with a run is read with the rest. (Leaving a run is always safe: this can only compact less.)"""
+    core = content.strip()  # the whitespace at its edges is compacted with the theme's part beside it
+    at = html.find(core) if len(core) >= _WHOLE_CONTENT else -1
+    if at < 0 or _ANY_RUN.search(_PRE.sub("", core)):  # a code block's indents are its own
         return compact(html)
     # each side is compacted with the content's edge character, so the runs beside it are between two tags too
-    head, tail = html[:at], html[at + len(content) :]
-    head = compact(head + content[0])[:-1]
-    tail = compact(content[-1] + tail)[1:]
-    return head + content + tail
+    head = compact(html[:at] + core[0])[:-1]
+    tail = compact(core[-1] + html[at + len(core) :])[1:]
+    return head + core + tail
 
 
 def compact(html: str) -> str:

@@ -77,10 +77,15 @@ def _page(content: str = _CONTENT) -> str:
     )
 
 
-def test_compact_around_gives_what_compact_gives_without_reading_the_content() -> None:
-    page = _page()
-    assert compact_around(page, _CONTENT) == compact(page)
-    assert f'<article class="md-content__inner md-typeset">\n{_CONTENT}\n</article>' in compact(page)
+_CODE = '<pre><code><span class="k">def</span> f():\n    <span class="k">return</span>   <span>1</span></code></pre>'
+
+
+@pytest.mark.parametrize("content", [_CONTENT, _CONTENT + _CODE + "\n<p>after</p>"])
+def test_compact_around_gives_what_compact_gives_without_reading_the_content(content: str) -> None:
+    page = _page(content)
+    assert compact_around(page, content) == compact(page)
+    assert _CODE in compact_around(page, content) or _CODE not in content
+    assert f'<article class="md-content__inner md-typeset">\n{content}\n</article>' in compact(page)
 
 
 _WITH_RUN = _CONTENT.replace("<ul>\n<li>", "<ul>\n    <li>")
@@ -107,3 +112,9 @@ def test_compact_around_copies_the_content_unread() -> None:
     assert compact(page) == page
     around = compact_around(page, content)
     assert content in around and '<nav>\n<a href="/">Home</a>\n</nav>' in around
+
+
+def test_compact_around_cuts_the_runs_at_the_edges_of_the_content() -> None:
+    content = f"\n\n{_CONTENT}\n\n"  # as MkDocs and the hooks hand it over, newlines around
+    page = _page(content).replace("</article>", "\n\n  \n</article>")
+    assert compact_around(page, content) == compact(page)
