@@ -4,10 +4,12 @@ be set up the observer polls instead and says why."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,12 +35,18 @@ class Seen(watchdog.events.FileSystemEventHandler):
             self.changed.set()
 
 
-def watching(folder: Path, observer: serve_watch.FallbackObserver) -> Seen:
+@contextlib.contextmanager
+def watching(folder: Path, observer: serve_watch.FallbackObserver) -> Iterator[Seen]:
+    """The observer started on ``folder`` (what it sees), stopped at the end of the block."""
     seen = Seen()
     observer.schedule(seen, str(folder), recursive=True)
     observer.start()
     time.sleep(0.2)  # the watch is set up in the emitter's thread
-    return seen
+    try:
+        yield seen
+    finally:
+        observer.stop()
+        observer.join(5)
 
 
 @pytest.fixture
@@ -59,8 +67,7 @@ def test_mode_defaults_to_file_events_and_names_the_variable_on_a_bad_value() ->
 
 def test_a_write_in_a_subfolder_is_seen_and_reading_every_file_is_not(folder: Path) -> None:
     observer = serve_watch.FallbackObserver(warn=pytest.fail)
-    seen = watching(folder, observer)
-    try:
+    with watching(folder, observer) as seen:
         assert not observer.polls and "file events" in observer.kind
         for _ in range(3):  # what a build does to every page
             (folder / "topics" / "page.md").read_text(encoding="utf-8")
@@ -71,15 +78,11 @@ def test_a_write_in_a_subfolder_is_seen_and_reading_every_file_is_not(folder: Pa
         (folder / "topics" / "page.md").write_text("# Page\n\nEdited.\n", encoding="utf-8")
         assert seen.changed.wait(5)
         assert str(folder / "topics" / "page.md") in seen.paths
-    finally:
-        observer.stop()
-        observer.join(5)
 
 
 def test_a_save_by_renaming_a_temporary_file_is_seen(folder: Path) -> None:
     observer = serve_watch.FallbackObserver(warn=pytest.fail)
-    seen = watching(folder, observer)
-    try:
+    with watching(folder, observer) as seen:
         temporary = folder / "topics" / ".page.md.swp"
         temporary.write_text("# Page\n\nSaved by rename.\n", encoding="utf-8")
         assert seen.changed.wait(5)
@@ -89,9 +92,6 @@ def test_a_save_by_renaming_a_temporary_file_is_seen(folder: Path) -> None:
         while str(folder / "topics" / "page.md") not in seen.paths and time.monotonic() < deadline:
             time.sleep(0.05)
         assert str(folder / "topics" / "page.md") in seen.paths
-    finally:
-        observer.stop()
-        observer.join(5)
 
 
 class NoWatchesLeft(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
@@ -120,16 +120,12 @@ def quick_poll() -> watchdog.observers.polling.PollingObserver:
 def test_without_file_events_it_polls_says_why_and_still_sees_a_write(folder: Path, fail_on: str) -> None:
     said: list[str] = []
     observer = serve_watch.FallbackObserver(warn=said.append, events=lambda: NoWatchesLeft(fail_on), polling=quick_poll)
-    seen = watching(folder, observer)
-    try:
+    with watching(folder, observer) as seen:
         assert observer.polls and "poll" in observer.kind
         assert len(said) == 1 and "limit reached" in said[0] and "max_user_watches" in said[0]
         (folder / "topics" / "page.md").write_text("# Page\n\nEdited while polling.\n", encoding="utf-8")
         assert seen.changed.wait(5)
         assert str(folder / "topics" / "page.md") in seen.paths
-    finally:
-        observer.stop()
-        observer.join(5)
 
 
 def test_a_watch_scheduled_before_the_fallback_can_still_be_unscheduled(folder: Path) -> None:
