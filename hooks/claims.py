@@ -57,6 +57,7 @@ def on_files(files: Any, config: Any) -> Any:
     for page in pages:
         fences = checked.get(page.path, [])
         _results()[page.path] = {fence.line: result for fence, result in zip(page.fences, fences, strict=True)}
+        context.note_render_input(page.path, "claims", _results()[page.path])  # what the formatter shows
         for problem in problems_of(page.path, fences, context.settings.numeric_claims_fail):
             report(problem, log)
     return files

@@ -130,6 +130,7 @@ def on_files(files: Any, config: Any) -> Any:
     results = runner.run_pages(list(jobs.values()))
     for (src_uri, job), result in zip(jobs.items(), results, strict=True):
         _pages()[src_uri] = (job, result)
+        context.note_render_input(context.path(src_uri), "code", (job, result.blocks, result.problems))
         for problem in result.problems:
             report(problem, log)
         for block in result.blocks:

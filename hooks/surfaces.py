@@ -9,7 +9,7 @@ each PNG joins MkDocs' files (``File.generated``) under ``assets/figures/``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mkdocs.structure.files import File
@@ -68,6 +68,13 @@ def on_files(files: Any, config: Any) -> Any:
     context = build_context.of(config)
     sources, _ = context.pages(f.src_uri for f in files.documentation_pages())  # claims reports unreadable pages
     prepare({source.path: source.text for source in sources}, context.settings)
+    shown: dict[str, dict[int, tuple[_Fence, Drawn | None]]] = {}  # what the formatter shows, per page
+    for (path, line), entry in _fences.items():
+        drawn = _drawn.get(_keys[entry.figure]) if entry.figure is not None and entry.figure in _keys else None
+        # whether the figure came from the cache is not shown, and differs from the build that drew it
+        shown.setdefault(path, {})[line] = (entry, drawn if drawn is None else replace(drawn, cached=False))
+    for path, fences in shown.items():
+        context.note_render_input(path, "surfaces", fences)
     for drawn in _drawn.values():
         if drawn.ok:
             for name, data in zip(html.file_names(drawn.key), (drawn.light, drawn.dark), strict=True):

@@ -48,10 +48,18 @@ class BuildContext:
     graph_changed: bool = False  # a dirty build: a page changed its uses or links, other graph views may follow
     render_also: Any = None  # a dirty build: render these pages too (src_uris), once the graph is known
     results: dict[str, dict] = field(default_factory=dict)  # concern ("claims", "code", ...) -> its pre-pass results
+    # page path (docs/...) -> concern -> what its fence formatter will look up for the page (mathwiki.render_cache)
+    render_inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def results_of(self, concern: str) -> dict:
         """The pre-pass results of one concern, kept for this build only."""
         return self.results.setdefault(concern, {})
+
+    def note_render_input(self, path: str, concern: str, value: Any) -> None:
+        """What a fence formatter of ``concern`` will read for page ``path`` (docs/...) besides the fence itself:
+        a page's conversion is reused only while this stays the same (``mathwiki.render_cache``). Every concern
+        whose formatter looks anything up must note it, in its pre-pass."""
+        self.render_inputs.setdefault(path, {})[concern] = value
 
     def path(self, src_uri: str) -> str:
         """How messages name the page ``src_uri``: ``docs/topics/x.md``."""

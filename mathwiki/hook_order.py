@@ -26,6 +26,7 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("maths", "typesets $...$ and $$...$$"),
     ("sanitize", "cleans the page's HTML with an allowlist, after everything that writes it"),
     ("page_time_limit", "limits the time one page takes from its last Markdown hook to its cleaned HTML"),
+    ("render_cache", "reuses a page's converted Markdown while nothing the conversion reads has changed"),
     ("search_index", "indexes the written site with Pagefind, after the search plugin wrote its own index"),
     ("compact_html", "cuts the finished page's whitespace, after every hook that writes the page"),
     ("cache_bounds", "drops cache entries no recent full build used"),
