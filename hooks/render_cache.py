@@ -9,6 +9,7 @@ during the conversion.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from pathlib import Path
@@ -52,6 +53,7 @@ def _render(page, config, files) -> None:
         key = _inputs(page, config, files).key()
     except Uncacheable as exc:
         log.debug("%s: not reused (%s)", page.file.src_uri, exc)
+        STORE.converted += 1
         type(page).render(page, config, files)
         return
     found = STORE.get(key)
@@ -62,6 +64,7 @@ def _render(page, config, files) -> None:
     reported = len(report.problems())
     for logger in loggers:
         logger.addHandler(heard)
+    STORE.converted += 1
     try:
         type(page).render(page, config, files)
     finally:
@@ -108,7 +111,8 @@ def _inputs(page, config, files) -> Inputs:
         files=_build["files"],
         extensions=_build["extensions"],
         snippets=_build["snippets"],
-        settings=context.settings,
+        # where the cache is and how many workers run change nothing a page shows: a moved cache is still used
+        settings=dataclasses.replace(context.settings, cache_dir=Path(), workers=1),
         fences=context.render_inputs.get(path, {}),
         log_level=logging.getLogger("mkdocs").getEffectiveLevel(),
     )

@@ -65,8 +65,10 @@ def canonical(value: Any) -> Any:
         return {"path": str(value)}
     if isinstance(value, enum.Enum):
         return {"enum": f"{type(value).__qualname__}.{value.name}"}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         return [canonical(item) for item in value]
+    if isinstance(value, tuple):
+        return {"tuple": [canonical(item) for item in value]}
     if isinstance(value, (set, frozenset)):
         return {"set": sorted((canonical(item) for item in value), key=_text)}
     if isinstance(value, dict):
@@ -167,7 +169,7 @@ class Store:
 
     def __init__(self) -> None:
         self._cache: Cache | None = None
-        self.reused = self.converted = 0
+        self.reused = self.converted = 0  # this build's pages taken from here, and converted (kept or not)
 
     def open(self, root: Path) -> None:
         self._cache = Cache(root, NAMESPACE, "1")
@@ -177,6 +179,8 @@ class Store:
         if self._cache is None:
             return None
         found = self._cache.get(key)
+        if not isinstance(found, dict):
+            return None
         try:
             converted = Converted(
                 zlib.decompress(base64.b64decode(found["content"])).decode("utf-8"),
@@ -191,7 +195,6 @@ class Store:
         return converted
 
     def put(self, key: str, converted: Converted) -> None:
-        self.converted += 1
         if self._cache is None:
             return
         packed = base64.b64encode(zlib.compress(converted.content.encode("utf-8"), 1)).decode("ascii")
