@@ -100,9 +100,7 @@ def test_what_a_conversion_reads_outside_the_page_changes_the_page(make_wiki):
 
     # a page added: every link of every page is resolved against the files again
     (project / "docs" / "topics" / "c.md").write_text(HEAD.format(title="C") + "See [A](a.md).\n", encoding="utf-8")
-    (project / "docs" / "topics" / "b.md").write_text(
-        PAGES["topics/b.md"] + "\nAnd [C](c.md).\n", encoding="utf-8"
-    )
+    (project / "docs" / "topics" / "b.md").write_text(PAGES["topics/b.md"] + "\nAnd [C](c.md).\n", encoding="utf-8")
     assert _build(project) == (0, 4)
     assert 'href="../c/"' in _html(project, "topics/b")
 

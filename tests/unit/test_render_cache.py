@@ -142,7 +142,9 @@ def test_folders_digest_sees_a_changed_added_or_moved_file(tmp_path):
 
 CONVERTED = Converted(
     content='<h2 id="a">A</h2><p>text é</p>',
-    toc_tokens=[{"level": 2, "id": "a", "name": "A", "children": [{"level": 3, "id": "b", "name": "B", "children": []}]}],
+    toc_tokens=[
+        {"level": 2, "id": "a", "name": "A", "children": [{"level": 3, "id": "b", "name": "B", "children": []}]}
+    ],
     title="A",
     anchors=frozenset({"a", "b"}),
     links_to_anchors={"topics/b.md": {"x": "b.md#x"}},
