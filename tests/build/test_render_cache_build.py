@@ -2,7 +2,7 @@
 
 A warm build of the real wiki reuses every conversion and writes the same site as the cold build. On a small
 wiki, what a conversion reads besides the page's own Markdown changes, and the page must change with it: a
-snippet it includes, a code block's output run anew, a page added to the build; a conversion that warned is
+snippet it includes, a code block's output run anew, a setting, a page added to the build; a conversion that warned is
 converted again and warns again.
 """
 
@@ -69,8 +69,8 @@ def _html(project: Path, name: str) -> str:
     return (project / "site" / name / "index.html").read_text(encoding="utf-8")
 
 
-def _build(project: Path, strict: bool = True) -> tuple[int, int]:
-    result = build(project, strict=strict)
+def _build(project: Path, strict: bool = True, env: dict[str, str] | None = None) -> tuple[int, int]:
+    result = build(project, strict=strict, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return _counts(result)
 
@@ -97,6 +97,12 @@ def test_what_a_conversion_reads_outside_the_page_changes_the_page(make_wiki):
     assert _build(project) == (2, 1)
     again = re.search(r"drawn 0\.\d+", _html(project, "topics/a"))
     assert again is not None and again.group(0) != shown.group(0)
+
+    # a setting the formatters read: code not run; then run again, and the kept conversions serve once more
+    assert _build(project, env={"MATHWIKI_EXECUTE": "0"}) == (0, 3)
+    assert "drawn 0." not in _html(project, "topics/a")
+    assert _build(project) == (3, 0)
+    assert again.group(0) in _html(project, "topics/a")
 
     # a page added: every link of every page is resolved against the files again
     (project / "docs" / "topics" / "c.md").write_text(HEAD.format(title="C") + "See [A](a.md).\n", encoding="utf-8")
