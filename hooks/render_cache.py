@@ -96,7 +96,8 @@ def _inputs(page, config, files) -> Inputs:
         _build["extensions"] = [
             list(config.markdown_extensions),
             dict(config.mdx_configs or {}),
-            [config.use_directory_urls, _plain(config.validation)],  # how links are rewritten, or warned about
+            # how links are rewritten, or warned about
+            [config.use_directory_urls, config.site_url, _plain(config.validation)],
             list(config.plugins),  # the plugins and hooks (by name): those before this one may change the Markdown
         ]
         _build["snippets"] = _snippets(config)
