@@ -9,12 +9,15 @@ the page paths, the ``.nav.yml`` files and each page's front matter.
 
 from __future__ import annotations
 
+import logging
+
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
 from mathwiki import rebuild_memo as memo
+from mathwiki import report
 
 _TEMPLATES = memo.MemoryBytecodeCache()
 _NAV = memo.NavMemo()
@@ -55,9 +58,9 @@ def _memoised(on_nav):
                 return get_navigation(files, config)
             finally:
                 config.nav = listed
-        with memo.warnings("mkdocs.plugins.awesome-nav") as said:
+        with report.said(logging.WARNING, "mkdocs.plugins.awesome-nav") as warned:
             made = on_nav(nav, config=config, files=files)
-        if not said:  # a nav that warned is made (and warns) again next time
+        if not warned:  # a nav that warned is made (and warns) again next time
             _NAV.put(key, memo.as_config(made))
         return made
 

@@ -20,6 +20,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mathwiki import build_context, report
 from mathwiki.render_cache import (
     STORE,
+    BuildInputs,
     Converted,
     Inputs,
     Uncacheable,
@@ -29,7 +30,7 @@ from mathwiki.render_cache import (
 )
 
 log = logging.getLogger("mkdocs.hooks.render_cache")
-_build: dict[str, Any] = {}  # this build's parts of every key: the files, the extensions, the snippets
+_build: dict[str, Any] = {}  # this build's MkDocs files, and the digest of the part of every key they share
 
 
 def on_pre_build(config) -> None:
@@ -59,18 +60,11 @@ def _render(page, config, files) -> None:
     found = STORE.get(key)
     if found is not None and _restore(page, found, files):
         return
-    heard = _Heard()
-    loggers = (logging.getLogger(), logging.getLogger("mkdocs"))
     reported = len(report.problems())
-    for logger in loggers:
-        logger.addHandler(heard)
     STORE.converted += 1
-    try:
+    with report.said(logging.INFO, "", "mkdocs") as heard:  # the root, and MkDocs' logger that does not propagate
         type(page).render(page, config, files)
-    finally:
-        for logger in loggers:
-            logger.removeHandler(heard)
-    if heard.said or len(report.problems()) != reported:
+    if heard or len(report.problems()) != reported:
         return  # its messages must be said again by the next build
     links = page.links_to_anchors
     STORE.put(
@@ -86,37 +80,45 @@ def _render(page, config, files) -> None:
 
 
 def _inputs(page, config, files) -> Inputs:
+    """The page's inputs; the build's part is digested at the first page (and again if MkDocs' files change)."""
     context = build_context.active()
-    path = context.path(page.file.src_uri)
-    if _build.get("files_of") is not files:
-        rows = ((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
-        _build.update(files_of=files, files=files_digest(rows))
-    if "extensions" not in _build:
-        _build["code"] = code_and_versions()
-        _build["extensions"] = [
+    if _build.get("files") is not files:
+        _build.update(files=files, digest=_build_digest(config, files, context))
+    if isinstance(_build["digest"], Uncacheable):
+        raise _build["digest"]
+    return Inputs(
+        build=_build["digest"],
+        markdown=page.markdown,
+        src_uri=page.file.src_uri,
+        dest_uri=page.file.dest_uri,
+        url=page.url,
+        fences=context.render_inputs.get(context.path(page.file.src_uri), {}),
+    )
+
+
+def _build_digest(config, files, context) -> str | Uncacheable:
+    snippets = _snippets(config)
+    if isinstance(snippets, Uncacheable):
+        return snippets
+    inputs = BuildInputs(
+        code=code_and_versions(),
+        files=files_digest((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files),
+        extensions=[
             list(config.markdown_extensions),
             dict(config.mdx_configs or {}),
             # how links are rewritten, or warned about
             [config.use_directory_urls, config.site_url, _plain(config.validation)],
             list(config.plugins),  # the plugins and hooks (by name): those before this one may change the Markdown
-        ]
-        _build["snippets"] = _snippets(config)
-    if isinstance(_build["snippets"], Uncacheable):
-        raise _build["snippets"]
-    return Inputs(
-        code=_build["code"],
-        markdown=page.markdown,
-        src_uri=page.file.src_uri,
-        dest_uri=page.file.dest_uri,
-        url=page.url,
-        files=_build["files"],
-        extensions=_build["extensions"],
-        snippets=_build["snippets"],
+        ],
+        snippets=snippets,
         # where the cache is and how many workers run change nothing a page shows: a moved cache is still used
         settings=dataclasses.replace(context.settings, cache_dir=Path(), workers=1),
-        fences=context.render_inputs.get(path, {}),
         log_level=logging.getLogger("mkdocs").getEffectiveLevel(),
     )
+    try:
+        return inputs.digest()
+    except Uncacheable as exc:
+        return exc
 
 
 def _plain(options: Any) -> Any:
@@ -162,14 +164,3 @@ def _restore(page, found: Converted, files) -> bool:
     if links is not None:
         page.links_to_anchors = links
     return True
-
-
-class _Heard(logging.Handler):
-    """Notes whether anything at INFO or above was logged."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.said = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.said = True

@@ -94,6 +94,16 @@ def code_version(*files: str | os.PathLike[str]) -> str:
     return digest(*(Path(file).read_bytes() for file in files))
 
 
+def pack(text: str) -> str:
+    """Text (a page's HTML) as a cache entry holds it: compressed, as ASCII."""
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
+
+
+def unpack(packed: str) -> str:
+    """The text ``pack`` made; raises ``ValueError`` or ``zlib.error`` for anything else."""
+    return zlib.decompress(base64.b64decode(packed)).decode("utf-8")
+
+
 class PageSteps:
     """The results of one pure step of a page's HTML (raw-TeX check, sanitizing), kept by a digest of everything
     the step reads: its input HTML, the page's source (problems name its lines), the page's path and the step's
@@ -115,7 +125,7 @@ class PageSteps:
         if not isinstance(found, dict):
             return None
         try:
-            html = zlib.decompress(base64.b64decode(found["html"])).decode("utf-8") if found["html"] else None
+            html = unpack(found["html"]) if found["html"] else None
             problems = [
                 Problem(str(p), int(n), str(m), "warning" if s == "warning" else "error")
                 for p, n, m, s in found["problems"]
@@ -127,7 +137,7 @@ class PageSteps:
     def put(self, html: str | None, problems: list[Problem], *parts: str) -> None:
         if self._cache is None:
             return
-        packed = base64.b64encode(zlib.compress(html.encode("utf-8"), 1)).decode("ascii") if html is not None else ""
+        packed = pack(html) if html is not None else ""
         rows = [[p.path, p.line, p.message, p.severity] for p in problems]
         self._cache.put(self._cache.key(*parts), {"html": packed, "problems": rows})
 

@@ -12,11 +12,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import BytecodeCache
@@ -79,21 +77,3 @@ def _item(item) -> Any:
     if item.is_page:
         return {item.title: item.file.src_uri} if item.title else item.file.src_uri
     return {item.title: item.url}  # a link
-
-
-@contextlib.contextmanager
-def warnings(logger_name: str) -> Iterator[list[logging.LogRecord]]:
-    """The warnings (and worse) one logger emits inside the block."""
-    said: list[logging.LogRecord] = []
-
-    class _Catch(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            said.append(record)
-
-    handler = _Catch(logging.WARNING)
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    try:
-        yield said
-    finally:
-        logger.removeHandler(handler)

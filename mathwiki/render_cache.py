@@ -3,7 +3,8 @@ read exactly what it read the last time.
 
 Converting Markdown (Python-Markdown with every extension, and a new converter per page) is the largest part of
 a build that a page's text decides; on a warm build nothing it reads has changed for almost every page. A
-conversion reads, and the key holds (``Inputs``):
+conversion reads, and the key holds (``Inputs``, the page's part, and ``BuildInputs``, the part every page of a
+build shares, digested once a build):
 
 - the page's Markdown as the hooks left it, and where it is (its source path, output path and URL: relative
   links are rewritten from there);
@@ -26,7 +27,6 @@ This module never imports MkDocs: ``hooks/render_cache.py`` adapts it.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import enum
 import functools
@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
-from mathwiki.cache import Cache, digest
+from mathwiki.cache import Cache, code_version, digest, pack, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_FOLDERS = ("mathwiki", "hooks", "plots")  # our code: a fence formatter or a hook may change what is shown
@@ -103,13 +103,11 @@ def _versions() -> tuple[str, ...]:
 
 
 def code_and_versions() -> str:
-    """Our code (every ``.py`` file of its folders, read again each build: ``mkdocs serve`` loads the hook files
-    anew for each rebuild) and the versions of the packages that convert (once per process)."""
-    parts: list[str | bytes] = list(_versions())
-    for folder in CODE_FOLDERS:
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            parts += [str(path.relative_to(ROOT)), path.read_bytes()]
-    return digest(*parts)
+    """Our code (every ``.py`` file of its folders, by name and bytes, read again each build: ``mkdocs serve``
+    loads the hook files anew for each rebuild) and the versions of the packages that convert (once per
+    process)."""
+    paths = [path for folder in CODE_FOLDERS for path in sorted((ROOT / folder).rglob("*.py"))]
+    return digest(*_versions(), *(str(path.relative_to(ROOT)) for path in paths), code_version(*paths))
 
 
 def files_digest(files: Iterable[tuple[str, str, str, str]]) -> str:
@@ -129,28 +127,37 @@ def folders_digest(folders: Iterable[Path]) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class Inputs:
-    """Everything one page's conversion reads; ``key`` is made of all of it."""
+class BuildInputs:
+    """What every page's conversion of one build reads alike; ``digest`` is made once a build, of all of it."""
 
     code: str  # code_and_versions()
-    markdown: str
-    src_uri: str
-    dest_uri: str
-    url: str
     files: str  # files_digest of the build
     extensions: Any  # the extension names and their settings, the link settings, the plugins and hooks
     snippets: str  # folders_digest of the snippet folders
     settings: Any  # the build's settings
-    fences: Any  # concern -> what its fence formatter looks up for this page
     log_level: int
+
+    def digest(self) -> str:
+        """Raises ``Uncacheable`` when a part cannot be written down exactly."""
+        data = canonical([self.files, self.extensions, self.snippets, self.settings, self.log_level])
+        return digest(self.code, _text(data))
+
+
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    """Everything one page's conversion reads; ``key`` is made of all of it."""
+
+    build: str  # BuildInputs.digest() of the build
+    markdown: str
+    src_uri: str
+    dest_uri: str
+    url: str
+    fences: Any  # concern -> what its fence formatter looks up for this page
 
     def key(self) -> str:
         """Raises ``Uncacheable`` when a part cannot be written down exactly."""
-        data = canonical(
-            [self.src_uri, self.dest_uri, self.url, self.files, self.extensions, self.snippets, self.settings]
-            + [self.fences, self.log_level]
-        )
-        return digest(self.code, _text(data), self.markdown)
+        data = canonical([self.src_uri, self.dest_uri, self.url, self.fences])
+        return digest(self.build, _text(data), self.markdown)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,7 +190,7 @@ class Store:
             return None
         try:
             converted = Converted(
-                zlib.decompress(base64.b64decode(found["content"])).decode("utf-8"),
+                unpack(found["content"]),
                 _tokens(found["toc"]),
                 found["title"] if found["title"] is None else str(found["title"]),
                 frozenset(str(anchor) for anchor in found["anchors"]),
@@ -197,11 +204,10 @@ class Store:
     def put(self, key: str, converted: Converted) -> None:
         if self._cache is None:
             return
-        packed = base64.b64encode(zlib.compress(converted.content.encode("utf-8"), 1)).decode("ascii")
         self._cache.put(
             key,
             {
-                "content": packed,
+                "content": pack(converted.content),
                 "toc": converted.toc_tokens,
                 "title": converted.title,
                 "anchors": sorted(converted.anchors),

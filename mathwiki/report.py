@@ -5,8 +5,10 @@ Hooks are not reloaded between the rebuilds of ``mkdocs serve``: ``reset`` runs 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Iterator
 
 from mathwiki.problems import Problem
 
@@ -35,3 +37,24 @@ def problems() -> list[Problem]:
 
 def errors() -> list[Problem]:
     return [p for p in problems() if p.severity == "error"]
+
+
+@contextlib.contextmanager
+def said(level: int, *logger_names: str) -> Iterator[list[logging.LogRecord]]:
+    """The records at ``level`` or above that the named loggers (``""``: the root) handle inside the block. A
+    record that reaches two of them (one propagating to the other) is listed twice."""
+    records: list[logging.LogRecord] = []
+
+    class _Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = _Catch(level)
+    loggers = [logging.getLogger(name) for name in logger_names]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import jinja2
 from mkdocs.utils.meta import YAML_RE
 
-from mathwiki import rebuild_memo
+from mathwiki import rebuild_memo, report
 
 FRONT = YAML_RE  # MkDocs' own pattern, as the hook passes it
 PAGES = [("index.md", "---\ntitle: Home\n---\nHi.\n"), ("topics/a.md", "---\ntitle: A\n---\nProse.\n")]
@@ -85,7 +85,7 @@ def test_compiled_templates_are_kept_and_compiled_again_when_the_source_changes(
 def test_warnings_are_caught_from_one_logger_only() -> None:
     import logging
 
-    with rebuild_memo.warnings("test.nav") as said:
+    with report.said(logging.WARNING, "test.nav") as said:
         logging.getLogger("test.nav").info("fine")
         logging.getLogger("test.other").warning("not ours")
         logging.getLogger("test.nav").warning("no match")

@@ -12,7 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mathwiki import render_cache
-from mathwiki.render_cache import Converted, Inputs, Store, Uncacheable, canonical, files_digest, folders_digest
+from mathwiki.render_cache import (
+    BuildInputs,
+    Converted,
+    Inputs,
+    Store,
+    Uncacheable,
+    canonical,
+    files_digest,
+    folders_digest,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,20 +80,24 @@ def test_functions_and_classes_by_name_anything_else_refused():
 
 
 def _inputs(**change) -> Inputs:
-    base = dict(
+    """A page's inputs, with the build's part made from ``BuildInputs``: a change to either part is given here."""
+    build = dict(
         code="c",
-        markdown="# A\n",
-        src_uri="topics/a.md",
-        dest_uri="topics/a/index.html",
-        url="topics/a/",
         files="f",
         extensions=[["toc"], {"toc": {"permalink": True}}],
         snippets="s",
         settings={"claims": True},
-        fences={"claims": {3: Result(3, "ok")}},
         log_level=20,
     )
-    return Inputs(**{**base, **change})
+    page = dict(
+        markdown="# A\n",
+        src_uri="topics/a.md",
+        dest_uri="topics/a/index.html",
+        url="topics/a/",
+        fences={"claims": {3: Result(3, "ok")}},
+    )
+    shared = BuildInputs(**{**build, **{k: v for k, v in change.items() if k in build}})
+    return Inputs(build=shared.digest(), **{**page, **{k: v for k, v in change.items() if k in page}})
 
 
 @pytest.mark.parametrize(
@@ -112,6 +125,8 @@ def test_every_input_is_in_the_key(change):
 def test_an_input_the_key_cannot_hold_refuses_the_key():
     with pytest.raises(Uncacheable):
         _inputs(fences={"code": object()}).key()
+    with pytest.raises(Uncacheable):
+        _inputs(settings={"claims": object()})
 
 
 def test_files_digest_ignores_order_and_sees_every_field():
