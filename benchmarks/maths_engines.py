@@ -71,7 +71,7 @@ def _asset_kb(name: str) -> float:
         stylesheet, fonts = engines.assets(name)
     except engines.EngineMissing:
         return 0.0
-    return sum(p.stat().st_size for p in [stylesheet, *fonts] if p.exists()) / 1024
+    return sum(p.stat().st_size for p in [stylesheet, *fonts.values()] if p.exists()) / 1024
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""Typeset every formula at build time with KaTeX: the site ships HTML and MathML, KaTeX's stylesheet and fonts,
-and no maths script; nothing is loaded from another host.
+"""Typeset every formula at build time with Temml: the site ships MathML, Temml's stylesheet and the STIX Two Math
+font, and no maths script; nothing is loaded from another host.
 
 Typeset formulas are kept in the build cache, so a warm build typesets only the formulas that changed. The work
 is in ``mathwiki.maths`` (formulas, the cache) and ``mathwiki.typeset`` (the engine's Node process).
@@ -18,12 +18,12 @@ from mathwiki.maths import ENGINE, ENGINE_OUTPUT, STORE, separate_display_maths,
 from mathwiki.report import report
 
 log = logging.getLogger("mkdocs.hooks.maths")
-ASSETS = "assets/katex"  # where the engine's stylesheet and fonts go in the site
+ASSETS = "assets/maths"  # where the engine's stylesheet and fonts go in the site
 
 
 def on_config(config):
-    stylesheet, _ = engine.assets(ENGINE)
-    if not stylesheet.is_file():
+    stylesheet, fonts = engine.assets(ENGINE)
+    if not all(path.is_file() for path in (stylesheet, *fonts.values())):
         raise PluginError(_missing())
     css = f"{ASSETS}/{stylesheet.name}"
     if css not in config.extra_css:
@@ -36,7 +36,7 @@ def _missing() -> str:
         engine.installed_version(ENGINE)
     except engine.EngineMissing as exc:
         return str(exc)
-    return "the maths engine's stylesheet is missing from node_modules: run `npm ci`"
+    return "the maths engine's stylesheet or font is missing from node_modules: run `npm ci`"
 
 
 def on_pre_build(config) -> None:
@@ -64,7 +64,7 @@ def on_page_content(html: str, page, config, files) -> str:
 def on_files(files, config):
     """The engine's stylesheet and fonts join MkDocs' files, copied from node_modules with the site's others."""
     stylesheet, fonts = engine.assets(ENGINE)
-    for uri, source in ((f"{ASSETS}/{stylesheet.name}", stylesheet), *((f"{ASSETS}/fonts/{f.name}", f) for f in fonts)):
+    for uri, source in ((f"{ASSETS}/{stylesheet.name}", stylesheet), *((f"{ASSETS}/{n}", f) for n, f in fonts.items())):
         if files.get_file_from_path(uri) is None:
             files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files

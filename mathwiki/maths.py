@@ -1,6 +1,6 @@
-"""Formulas typeset at build time with KaTeX: the site ships HTML (drawn with KaTeX's own fonts, which ship with
-the site) and MathML for screen readers. No maths script runs in the reader's browser and nothing comes from
-another host. The engine runs in one long-lived Node process (:mod:`mathwiki.typeset`); formulas are asked for a
+"""Formulas typeset at build time with Temml: the site ships MathML Core, which the reader's browser lays out
+with the STIX Two Math font that ships with the site, and which screen readers read. Each formula keeps its TeX
+source as an annotation. No maths script runs in the reader's browser and nothing comes from another host. The engine runs in one long-lived Node process (:mod:`mathwiki.typeset`); formulas are asked for a
 page at a time, and kept in the build cache by their text, so a warm build typesets only the formulas that
 changed.
 """
@@ -18,14 +18,14 @@ from mathwiki import typeset as typeset_engine
 from mathwiki.cache import Cache, PageSteps, code_version
 from mathwiki.problems import Problem
 
-ENGINE = "katex"
+ENGINE = "temml"
 _ARITHMATEX = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>',
     re.DOTALL,
 )
 _INLINE = re.compile(r"^\\\((?P<tex>.*)\\\)$", re.DOTALL)
 _BLOCK = re.compile(r"^\\\[(?P<tex>.*)\\\]$", re.DOTALL)
-# LaTeX's eqnarray (three columns, "&=&"), which KaTeX does not have, read as the array it lays out.
+# LaTeX's eqnarray (three columns, "&=&"), which the engine does not have, read as the array it lays out.
 _EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
 
 
@@ -37,7 +37,7 @@ def _normalise(latex: str) -> str:
     return _EQNARRAY.sub(lambda m: r"\begin{array}{rcl}" if m.group(1) == "begin" else r"\end{array}", latex)
 
 
-MATHS_VERSION = "3"  # bump when the conversion below changes, so stored formulas are typeset again
+MATHS_VERSION = "4"  # bump when the conversion below changes, so stored formulas are typeset again
 
 
 class FormulaStore:
@@ -96,15 +96,16 @@ RAW_TEX_CHECKED = PageSteps("maths-pages")
 
 # Every piece of HTML the engine gave this process (typeset now or taken from the cache). The checks that walk a
 # page's HTML tag by tag (raw TeX, the sanitizer's report) skip these exact strings: they are the engine's own
-# markup for a formula, three quarters of a page's tags, and walking them made those checks most of a warm build.
+# markup for a formula, most of a page's tags, and walking them made those checks most of a warm build.
 # Only exact engine output is skipped, so markup an author writes to look like it is still walked.
 ENGINE_OUTPUT: set[str] = set()
-_ENGINE_ROOT = re.compile(r'<span class="katex(?:-display)?"')
-_SPAN_TAG = re.compile(r"<span\b|</span>")
+_ENGINE_ROOT = re.compile(r"<math\b")
+_MATH_TAG = re.compile(r"<math\b|</math>")
 
 
 def without_engine_output(page_html: str) -> str:
-    """``page_html`` with each formula the engine typeset in this process left out (spans counted to its end)."""
+    """``page_html`` with each formula the engine typeset in this process left out (``<math>`` tags counted to its
+    end)."""
     if not ENGINE_OUTPUT:
         return page_html
     parts, at = [], 0
@@ -112,8 +113,8 @@ def without_engine_output(page_html: str) -> str:
         if start.start() < at:
             continue  # inside a formula already left out
         depth, end = 0, -1
-        for tag in _SPAN_TAG.finditer(page_html, start.start()):
-            depth += 1 if tag.group() == "<span" else -1
+        for tag in _MATH_TAG.finditer(page_html, start.start()):
+            depth += 1 if tag.group() == "<math" else -1
             if depth == 0:
                 end = tag.end()
                 break

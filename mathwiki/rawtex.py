@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "math", "svg", "textarea", "title"}
+# A formula's TeX annotation is its source, never shown; MathML written by hand is walked like any text.
+_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "annotation", "svg", "textarea", "title"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # The build's own problem boxes quote the page's TeX on purpose, and are already reported as problems.
 _PROBLEM_BOXES = {
@@ -58,7 +59,7 @@ class _Walker(HTMLParser):
         if tag in _VOID:
             return
         classes = next((value or "" for name, value in attrs if name == "class"), "").split()
-        hides = tag in _SKIP or any(c == "katex" or c.startswith("katex-") or c in _PROBLEM_BOXES for c in classes)
+        hides = tag in _SKIP or any(c in _PROBLEM_BOXES for c in classes)
         self.stack.append(hides)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -93,7 +93,9 @@ STYLE_PROPERTIES = {
     "height", "width", "min-width", "max-width", "vertical-align", "margin-left", "margin-right", "margin-top",
     "margin-bottom", "padding-left", "padding-right", "top", "bottom", "left", "text-align", "border-bottom-width",
     "border-top-width", "border-right-width", "border-left-width", "color", "background-color", "font-size",
-    "position",  # only "position: relative" (KaTeX nudges a glyph with it): see _attribute_filter
+    "right", "padding", "padding-top", "padding-bottom", "border", "border-top", "border-right", "border-bottom",
+    "border-left", "font-weight", "white-space", "math-depth",  # the engine's boxes, frames and tags
+    "position",  # only "position: relative" (the engine nudges a glyph with it): see _attribute_filter
 }  # fmt: skip
 _POSITION = re.compile(r"(?i)(^|;)\s*position\s*:\s*(?!relative\s*(;|$))[^;]*")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,30}):")

@@ -31,11 +31,11 @@ COUNT = "assets/javascripts/search-count.js"  # a page script: the true number o
 COUNT_SOURCE = Path(__file__).with_name("search_count.js")
 MATERIAL_WORKER = "assets/javascripts/workers/search."  # Material's worker, by its name's start
 ROOT = "article.md-content__inner"
-# KaTeX's glyphs and the visible MathML are left out; the MathML's TeX annotation is what search reads.
+# The visible MathML is left out; the MathML's TeX annotation is what search reads.
 # The page header (breadcrumb, date, claim count, "Builds on", the learning path) is the same few words on every
 # page: left out so excerpts show the page's own text.
 EXCLUDED = (
-    ".katex-html", "semantics > :not(annotation)", ".headerlink", ".md-content__button", ".md-source-file",
+    "semantics > :not(annotation)", ".headerlink", ".md-content__button", ".md-source-file",
     ".wiki-breadcrumb", ".wiki-meta", ".builds-on", ".learning-path",
 )  # fmt: skip
 

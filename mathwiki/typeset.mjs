@@ -1,22 +1,35 @@
 // The maths engine's side of mathwiki/typeset.py: one long-lived Node process that typesets formulas.
 //
-// Reads one JSON request per line on stdin: {"engine": "katex" | "temml", "items": [{"tex": str, "display": bool}]}
+// Reads one JSON request per line on stdin: {"engine": "temml" | "katex", "items": [{"tex": str, "display": bool}]}
 // and writes one JSON line per request on stdout: {"results": [{"html": str} | {"error": str}]}, in order.
-// Page text is untrusted: KaTeX runs with trust off (no \href, \url, \htmlClass...), a bound on macro expansion
-// and on sizes; every request gets fresh macros, so a \gdef on one page cannot change another page's maths.
+// Page text is untrusted: the engine runs with trust off (no \href, \url, \htmlClass...) and a bound on macro
+// expansion; every request gets fresh macros, so a \gdef on one page cannot change another page's maths.
+//
+// Temml writes MathML Core, which the browser lays out with the STIX Two Math font the site ships; its
+// annotation keeps the TeX source, for screen readers that read it and for search.
 
 import { createInterface } from "node:readline";
-import katex from "katex";
+import temml from "temml";
 
-let temml = null; // loaded on first use: only benchmarks/maths_engines.py asks for it
+let katex = null; // loaded on first use: only benchmarks/maths_engines.py asks for it
 
 // Accepted so that formulas written for LaTeX's numbered environments read: the label has no target here.
 const MACROS = {
   "\\label": "\\@secondoftwo{#1}{}", // reads its argument and typesets nothing
 };
 
+const TEMML_OPTIONS = {
+  annotate: true, // the TeX source, in <annotation encoding="application/x-tex">
+  wrap: "tex", // an inline formula may break after a top-level relation or operator, as TeX breaks it
+  throwOnError: true,
+  strict: false,
+  trust: false,
+  maxExpand: 1000,
+  maxSize: [20, 200], // \rule, \kern and the like: at most 20 em, or 200 pt in absolute units
+};
+
 const KATEX_OPTIONS = {
-  output: "htmlAndMathml", // HTML for the eye (with KaTeX's fonts), MathML for screen readers
+  output: "htmlAndMathml",
   throwOnError: true,
   strict: "ignore",
   trust: false,
@@ -26,16 +39,10 @@ const KATEX_OPTIONS = {
 
 function typeset(engine, item) {
   const macros = { ...MACROS };
-  if (engine === "temml") {
-    return temml.renderToString(item.tex, {
-      displayMode: item.display,
-      throwOnError: true,
-      trust: false,
-      maxExpand: 1000,
-      macros,
-    });
+  if (engine === "katex") {
+    return katex.renderToString(item.tex, { ...KATEX_OPTIONS, displayMode: item.display, macros });
   }
-  return katex.renderToString(item.tex, { ...KATEX_OPTIONS, displayMode: item.display, macros });
+  return temml.renderToString(item.tex, { ...TEMML_OPTIONS, displayMode: item.display, macros });
 }
 
 async function answer(line) {
@@ -45,7 +52,7 @@ async function answer(line) {
   } catch (error) {
     return { fatal: `unreadable request: ${error.message}` };
   }
-  if (request.engine === "temml" && temml === null) temml = (await import("temml")).default;
+  if (request.engine === "katex" && katex === null) katex = (await import("katex")).default;
   const results = [];
   for (const item of request.items || []) {
     try {

@@ -1,8 +1,8 @@
-"""The maths engine: KaTeX (or Temml, for comparison) in one long-lived Node process, driven over pipes.
+"""The maths engine: Temml (or KaTeX, for comparison) in one long-lived Node process, driven over pipes.
 
 :mod:`mathwiki.maths` asks for formulas in batches (a page at a time); this module starts ``node
 mathwiki/typeset.mjs`` once per build process, sends one JSON line per batch and reads one JSON line back.
-The engines come from the npm registry, pinned by ``package-lock.json`` and installed by ``make`` (``npm ci``)
+The engines and the maths font come from the npm registry, pinned by ``package-lock.json`` and installed by ``make`` (``npm ci``)
 into ``node_modules/`` at the top of the repository. A batch that takes longer than its time limit kills the
 process (the next batch starts a fresh one) and fails each of its formulas with a clear message.
 """
@@ -24,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("typeset.mjs")
 NODE_MODULES = ROOT / "node_modules"
-ENGINES = ("katex", "temml")
+ENGINES = ("temml", "katex")
+# Temml's MathML is laid out by the reader's browser with this font (OFL-1.1), shipped with the site under the name
+# Temml's stylesheet gives it.
+MATHS_FONT = NODE_MODULES / "@fontsource" / "stix-two-math" / "files" / "stix-two-math-latin-400-normal.woff2"
 
 
 class EngineMissing(RuntimeError):
@@ -37,7 +40,7 @@ class Result:
     error: str = ""
 
 
-def installed_version(engine: str = "katex") -> str:
+def installed_version(engine: str = "temml") -> str:
     """The version of ``engine`` in ``node_modules`` (read from its package.json, no process started)."""
     try:
         data = json.loads((NODE_MODULES / engine / "package.json").read_text(encoding="utf-8"))
@@ -46,24 +49,24 @@ def installed_version(engine: str = "katex") -> str:
     return str(data.get("version", "unknown"))
 
 
-def fingerprint(engine: str = "katex") -> str:
+def fingerprint(engine: str = "temml") -> str:
     """Engine name, version and a hash of its options (``typeset.mjs``): what the typeset cache is keyed on."""
     digest = hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:12]
     return f"{engine}-{installed_version(engine)}-{digest}"
 
 
-def assets(engine: str = "katex") -> tuple[Path, list[Path]]:
-    """The engine's stylesheet and the fonts it loads, as shipped in its npm package."""
+def assets(engine: str = "temml") -> tuple[Path, dict[str, Path]]:
+    """The engine's stylesheet and the fonts it loads: each font's path relative to the stylesheet, and the file
+    in ``node_modules`` it is copied from."""
     if engine == "temml":
-        dist = NODE_MODULES / "temml" / "dist"
-        return dist / "Temml-Local.css", [dist / "Temml.woff2"]
+        return NODE_MODULES / "temml" / "dist" / "Temml-STIX2.css", {"STIXTwoMath.woff2": MATHS_FONT}
     dist = NODE_MODULES / "katex" / "dist"
-    return dist / "katex.min.css", sorted((dist / "fonts").glob("*.woff2"))
+    return dist / "katex.min.css", {f"fonts/{font.name}": font for font in sorted((dist / "fonts").glob("*.woff2"))}
 
 
 def _missing_message() -> str:
     return (
-        "the maths engine is not installed: run `make build` (or `npm ci` in the repository) to install KaTeX "
+        "the maths engine is not installed: run `make build` (or `npm ci` in the repository) to install Temml "
         f"into {NODE_MODULES}; Node.js comes from Debian's `nodejs` package"
     )
 
@@ -71,7 +74,7 @@ def _missing_message() -> str:
 class Engine:
     """One Node process that typesets formulas; restarted when it dies or hangs."""
 
-    def __init__(self, engine: str = "katex", timeout_s: float = 20.0) -> None:
+    def __init__(self, engine: str = "temml", timeout_s: float = 20.0) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown maths engine {engine!r}; choose one of {', '.join(ENGINES)}")
         self.engine = engine
@@ -172,7 +175,7 @@ class Engine:
 _engines: dict[str, Engine] = {}
 
 
-def engine(name: str = "katex") -> Engine:
+def engine(name: str = "temml") -> Engine:
     """The process-wide engine of that name, started on first use and stopped when Python exits."""
     if name not in _engines:
         _engines[name] = Engine(name)
