@@ -37,12 +37,55 @@ const KATEX_OPTIONS = {
   maxSize: 20,
 };
 
+// TeX sets no space around a binary operator, relation or comma inside a sub- or superscript (or a limit):
+// x^{n-1}, W^{(l+1)}, \sum_{i=1}. Chromium's MathML gives them their full text spacing there, so an operator
+// in script position that Temml left to the browser's defaults gets its spaces set to zero. Large operators
+// keep theirs (TeX keeps the thin space around an operator such as \sum in every style); fences have none.
+const SCRIPTS = { msub: 1, msup: 1, msubsup: 1, munder: 1, mover: 1, munderover: 1, mmultiscripts: 1 };
+const LARGE_OPERATOR = /^[\u220F-\u2211\u222B-\u2233\u22C0-\u22C3\u2A00-\u2A0C]$/u;
+
+const PRIMES = /^[\u2032-\u2034\u2057]+$/u;
+
+// A prime, or a row of primes (f'' is two)
+function isPrime(node) {
+  if (!node || !Array.isArray(node.children) || node.children.length === 0) return false;
+  if (node.type === "mrow") return node.children.every(isPrime);
+  return node.type === "mo" && PRIMES.test(node.children.map((child) => child.text || "").join(""));
+}
+
+function tightenScripts(node, inScript) {
+  if (!node || !Array.isArray(node.children)) return;
+  if (inScript && node.type === "mo" && node.attributes.lspace === undefined && node.attributes.rspace === undefined) {
+    const text = node.children.map((child) => child.text || "").join("");
+    if (text !== "" && node.attributes.fence !== "true" && !LARGE_OPERATOR.test(text)) {
+      node.attributes.lspace = "0em";
+      node.attributes.rspace = "0em";
+    }
+  }
+  // STIX Two Math draws ′ at superscript height already: as a superscript it would be raised twice, so a
+  // prime follows its base instead (f'_x: the prime follows the subscripted base)
+  if (node.type === "msup" && isPrime(node.children[1])) {
+    node.type = "mrow";
+  } else if (node.type === "msubsup" && isPrime(node.children[2])) {
+    const [base, subscript, prime] = node.children;
+    const msub = Object.assign(Object.create(Object.getPrototypeOf(node)), {
+      type: "msub", attributes: {}, children: [base, subscript], classes: [], style: {}, label: "",
+    });
+    node.type = "mrow";
+    node.children = [msub, prime];
+  }
+  const scripts = SCRIPTS[node.type] === 1;
+  node.children.forEach((child, index) => tightenScripts(child, inScript || (scripts && index > 0)));
+}
+
 function typeset(engine, item) {
   const macros = { ...MACROS };
   if (engine === "katex") {
     return katex.renderToString(item.tex, { ...KATEX_OPTIONS, displayMode: item.display, macros });
   }
-  return temml.renderToString(item.tex, { ...TEMML_OPTIONS, displayMode: item.display, macros });
+  const tree = temml.__renderToMathMLTree(item.tex, { ...TEMML_OPTIONS, displayMode: item.display, macros });
+  tightenScripts(tree, false);
+  return tree.toMarkup();
 }
 
 async function answer(line) {
