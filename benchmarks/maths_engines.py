@@ -1,5 +1,6 @@
-"""The maths engines side by side on the wiki's own formulas: KaTeX (what the build uses), Temml, and
-latex2mathml (what the build used before) when it is installed.
+"""The maths engines side by side on the wiki's own formulas: Temml (what the build uses), KaTeX
+(what it used before, kept as a development dependency for this comparison), and latex2mathml (used before
+that) when it is installed.
 
     .venv/bin/python benchmarks/maths_engines.py [--runs 3]
 

@@ -181,10 +181,10 @@ def _page_weights(site: Path) -> tuple[float, float, float, float]:
     sizes, zipped = [], []
     for page in (site / "topics").rglob("index.html"):
         data = page.read_bytes()
-        if b"verify" in data or b"katex" in data:
+        if b"verify" in data or b"<math" in data:
             sizes.append(len(data) / 1024)
             zipped.append(len(gzip.compress(data)) / 1024)
-    assets = sum(f.stat().st_size for f in (site / "assets" / "katex").rglob("*") if f.is_file()) / 1024
+    assets = sum(f.stat().st_size for f in (site / "assets" / "maths").rglob("*") if f.is_file()) / 1024
     return statistics.median(sizes), statistics.median(zipped), max(sizes), assets
 
 

@@ -16,7 +16,7 @@ every ``<`` in the page's own text, so the first ``</pre>`` closes the ``<pre>``
 Why not minify-html or htmlmin: minify-html also unquotes attributes and drops optional tags (the page changes
 far beyond whitespace, and everything that reads the HTML as text would have to follow), and htmlmin is
 unmaintained pure Python. This pass is a few regular expressions: about 1.5 ms for a 100 KB page, 3 ms for
-200 KB. ``compact_around`` does not read the page's own content when it holds no run (Markdown and KaTeX
+200 KB. ``compact_around`` does not read the page's own content when it holds no run (Markdown and Temml
 write none), which halves the time. Gzipped, a page is only about 3 % smaller: the gain is in the bytes a browser
 parses, not in the bytes sent.
 """

@@ -139,13 +139,19 @@ def typeset_many(formulas: list[tuple[str, bool]]) -> list[str | MathError]:
         done: dict[tuple[str, bool], str | MathError] = {}
         for (latex, display), result in zip(missing, results, strict=True):
             if result.error:
-                done[(latex, display)] = MathError(f"cannot typeset formula {latex.strip()!r}: {result.error}")
+                done[(latex, display)] = MathError(f"cannot typeset formula {latex.strip()!r}: {_readable(result.error)}")
             else:
                 done[(latex, display)] = result.html
                 STORE.add(_key(latex, display), result.html)
         found = [done[f] if got is None else got for f, got in zip(formulas, found, strict=True)]
     ENGINE_OUTPUT.update(got for got in found if isinstance(got, str))
     return [got if got is not None else MathError("internal: formula not typeset") for got in found]
+
+
+def _readable(error: str) -> str:
+    """The engine's message on one line: Temml underlines the place it stopped with combining low lines (U+0332),
+    which a terminal draws as noise."""
+    return " ".join(part.strip() for part in error.replace("\u0332", "").splitlines() if part.strip())
 
 
 def typeset(latex: str, display: bool) -> str:

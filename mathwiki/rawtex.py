@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-# A formula's TeX annotation is its source, never shown; MathML written by hand is walked like any text.
-_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "annotation", "svg", "textarea", "title"}
+# A typeset formula (<math>) may show $ or \alpha on purpose (\text{\$5}, \textbackslash), and its annotation is
+# its TeX source: neither is TeX left in the page text.
+_SKIP = {"code", "pre", "kbd", "samp", "script", "style", "math", "svg", "textarea", "title"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # The build's own problem boxes quote the page's TeX on purpose, and are already reported as problems.
 _PROBLEM_BOXES = {

@@ -78,12 +78,55 @@ function tightenScripts(node, inScript) {
   node.children.forEach((child, index) => tightenScripts(child, inScript || (scripts && index > 0)));
 }
 
+// A node of Temml's MathML tree, made like the ones Temml makes (its class is not exported).
+function mathNode(like, type, children, attributes = {}, classes = []) {
+  return Object.assign(Object.create(Object.getPrototypeOf(like)), {
+    type, attributes, children, classes, style: {}, label: "",
+  });
+}
+
+// Temml breaks a long inline formula after a top-level relation or operator, as TeX does, only without its
+// annotation: each piece is a child of <math>, which its stylesheet makes a wrapping flex box. The pieces are
+// kept together in one <mrow class="math-wrap"> inside <semantics>, beside the TeX annotation, and wiki.css
+// makes that row the wrapping box.
+function withAnnotation(math, tex) {
+  // the pieces come in a DocumentFragment (children, no element type of its own) when there are several
+  const pieces = math.children.flatMap((child) => (child.type === undefined && Array.isArray(child.children)
+    ? child.children : [child]));
+  // A piece that is a lone operator (\dots, or the relation after it) would be an "embellished operator",
+  // spaced by its parent's layout, which is the flex box, so it would get no space at all: it joins the piece
+  // before it.
+  const joined = [];
+  for (const piece of pieces) {
+    const lone = piece.type === "mrow" && piece.children.length === 1 && piece.children[0].type === "mo";
+    const before = joined[joined.length - 1];
+    if (lone && before && before.type === "mrow") before.children.push(piece.children[0]);
+    else joined.push(piece);
+  }
+  const body = joined.length === 1 ? joined[0] : mathNode(math, "mrow", joined, {}, ["math-wrap"]);
+  const annotation = mathNode(math, "annotation", [{ text: tex, toMarkup: () => escapeText(tex) }],
+    { encoding: "application/x-tex" });
+  math.children = [mathNode(math, "semantics", [body, annotation])];
+  return math;
+}
+
+function escapeText(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+    .replace(/'/g, "&#x27;");
+}
+
 function typeset(engine, item) {
   const macros = { ...MACROS };
   if (engine === "katex") {
     return katex.renderToString(item.tex, { ...KATEX_OPTIONS, displayMode: item.display, macros });
   }
-  const tree = temml.__renderToMathMLTree(item.tex, { ...TEMML_OPTIONS, displayMode: item.display, macros });
+  const options = { ...TEMML_OPTIONS, displayMode: item.display, macros };
+  let tree;
+  if (item.display) {
+    tree = temml.__renderToMathMLTree(item.tex, options);
+  } else {
+    tree = withAnnotation(temml.__renderToMathMLTree(item.tex, { ...options, annotate: false }), item.tex);
+  }
   tightenScripts(tree, false);
   return tree.toMarkup();
 }

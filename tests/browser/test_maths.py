@@ -1,5 +1,6 @@
 """Every page of the wiki, as a reader sees it at phone and desktop width, light and dark: the maths typeset by
-KaTeX with its own font, nothing wider than its column, no request off the site, no console error."""
+Temml as MathML Core, laid out by the browser with the STIX Two Math font the site ships, nothing wider than its
+column, no request off the site, no console error."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ _OVERFLOWING = """() => {
   const right = document.querySelector('.md-content').getBoundingClientRect().right;
   const out = [];
   for (const element of column.querySelectorAll('*')) {
-    if (element.closest('.katex-mathml')) continue;  // the MathML copy is clipped to 1px on purpose
     let parent = element.parentElement, boxed = false;
     while (parent && parent !== column) {
       if (getComputedStyle(parent).overflowX !== 'visible') { boxed = true; break; }
@@ -37,16 +37,27 @@ _OVERFLOWING = """() => {
 }"""
 
 _MATHS = """() => {
-  const formulas = [...document.querySelectorAll('article .katex')];
+  const formulas = [...document.querySelectorAll('article math')];
   return {
     formulas: formulas.length,
     unrendered: document.querySelectorAll('article .arithmatex, article .math-error').length,
-    incomplete: formulas.filter(
-      f => !f.querySelector(':scope > .katex-html') || !f.querySelector('.katex-mathml math')).length,
-    font: document.fonts.check('1em KaTeX_Main') && document.fonts.check('italic 1em KaTeX_Math'),
+    // laid out as MathML (Temml's stylesheet makes <math> an inline flex box, so that a long formula can wrap;
+    // what it holds has display "block math", or a table for mtable), drawn at a real size, its TeX kept for screen readers
+    incomplete: formulas.filter(f => {
+      const body = f.querySelector('semantics > :not(annotation)');
+      // a long inline formula's pieces sit in one wrapping row (mrow.math-wrap), each piece laid out as MathML
+      const laidOut = body && (body.classList.contains('math-wrap')
+        ? /flex/.test(getComputedStyle(body).display)  // a flex box (blockified: MathML's child)
+          && /math/.test(getComputedStyle(body.firstElementChild).display)
+        : /math|table/.test(getComputedStyle(body).display));
+      return !laidOut || f.getBoundingClientRect().width < 3
+        || !f.querySelector('semantics > annotation');
+    }).length,
+    font: [...document.fonts].some(f => f.family.replace(/["']/g, '') === 'STIX2' && f.status === 'loaded')
+      && getComputedStyle(formulas[0] || document.body).fontFamily.includes('STIX2'),
     dollars: [...document.querySelectorAll('article p, article li, article td')].filter(e => {
       const text = [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('');
-      return !e.closest('pre, code, kbd, .katex') && /\\$|\\\\[a-zA-Z]+/.test(text);
+      return !e.closest('pre, code, kbd, math') && /\\$|\\\\[a-zA-Z]+/.test(text);
     }).length,
   };
 }"""
@@ -92,7 +103,7 @@ def test_every_page_typesets_its_maths_and_fits_its_column(
             if found["unrendered"] or found["incomplete"] or found["dollars"]:
                 problems.append(f"{path}: {found}")
             if found["formulas"] and not found["font"]:
-                problems.append(f"{path}: KaTeX's fonts did not load")
+                problems.append(f"{path}: the maths font (STIX Two Math) did not load")
             wide = tab.evaluate(_OVERFLOWING)
             if wide:
                 problems.append(f"{path}: wider than the column: {wide}")
@@ -117,7 +128,7 @@ def test_the_notation_page_renders_every_formula_and_is_saved_for_review(browser
         assert tab.locator("body").get_attribute("data-md-color-scheme") == expected
         # each formula is drawn: a box of real size, not an empty element
         sizes = tab.evaluate(
-            "[...document.querySelectorAll('article .katex-html')].map(e => e.getBoundingClientRect().width)"
+            "[...document.querySelectorAll('article math')].map(e => e.getBoundingClientRect().width)"
         )
         assert min(sizes) > 3, sizes
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,7 @@ def checked() -> dict[str, FenceResult]:
 
 
 def _without_tex_annotations(html: str) -> str:
-    """The page without KaTeX's TeX annotations (the formula's source, kept in the MathML for screen readers)."""
+    """The page without the formulas' TeX annotations (the formula's source, kept in the MathML for screen readers)."""
     return re.sub(r'<annotation encoding="application/x-tex">.*?</annotation>', "", html, flags=re.S)
 
 

@@ -14,9 +14,8 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{tit
 <article class="md-content__inner md-typeset">
 <div class="wiki-meta">2026-01-01 5 claims proved</div>
 <h1 id="t">{title}<a class="headerlink" href="#t">¶</a></h1>
-<p>{text} <span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>θ</mi></mrow>
-<annotation encoding="application/x-tex">\\theta_{{new}}</annotation></semantics></math></span>
-<span class="katex-html" aria-hidden="true">θglyphs</span></span></p>
+<p>{text} <math><semantics><msub><mi>θglyphs</mi><mi>new</mi></msub>
+<annotation encoding="application/x-tex">\\theta_{{new}}</annotation></semantics></math></p>
 <h2 id="more">More</h2><p>Second section about {word}.</p>
 </article></body></html>"""
 
