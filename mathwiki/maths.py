@@ -1,8 +1,8 @@
 """Formulas typeset at build time with Temml: the site ships MathML Core, which the reader's browser lays out
 with the STIX Two Math font that ships with the site, and which screen readers read. Each formula keeps its TeX
-source as an annotation. No maths script runs in the reader's browser and nothing comes from another host. The engine runs in one long-lived Node process (:mod:`mathwiki.typeset`); formulas are asked for a
-page at a time, and kept in the build cache by their text, so a warm build typesets only the formulas that
-changed.
+source as an annotation. No maths script runs in the reader's browser and nothing comes from another host.
+The engine runs in one long-lived Node process (:mod:`mathwiki.typeset`); formulas are asked for a page at a
+time, and kept in the build cache by their text, so a warm build typesets only the formulas that changed.
 """
 
 from __future__ import annotations
@@ -139,7 +139,9 @@ def typeset_many(formulas: list[tuple[str, bool]]) -> list[str | MathError]:
         done: dict[tuple[str, bool], str | MathError] = {}
         for (latex, display), result in zip(missing, results, strict=True):
             if result.error:
-                done[(latex, display)] = MathError(f"cannot typeset formula {latex.strip()!r}: {_readable(result.error)}")
+                done[(latex, display)] = MathError(
+                    f"cannot typeset formula {latex.strip()!r}: {_readable(result.error)}"
+                )
             else:
                 done[(latex, display)] = result.html
                 STORE.add(_key(latex, display), result.html)

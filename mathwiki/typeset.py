@@ -2,9 +2,10 @@
 
 :mod:`mathwiki.maths` asks for formulas in batches (a page at a time); this module starts ``node
 mathwiki/typeset.mjs`` once per build process, sends one JSON line per batch and reads one JSON line back.
-The engines and the maths font come from the npm registry, pinned by ``package-lock.json`` and installed by ``make`` (``npm ci``)
-into ``node_modules/`` at the top of the repository. A batch that takes longer than its time limit kills the
-process (the next batch starts a fresh one) and fails each of its formulas with a clear message.
+The engines and the maths font come from the npm registry, pinned by ``package-lock.json`` and installed by
+``make`` (``npm ci``) into ``node_modules/`` at the top of the repository. A batch that takes longer than its
+time limit kills the process (the next batch starts a fresh one) and fails each of its formulas with a clear
+message.
 """
 
 from __future__ import annotations

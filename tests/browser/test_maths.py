@@ -42,7 +42,8 @@ _MATHS = """() => {
     formulas: formulas.length,
     unrendered: document.querySelectorAll('article .arithmatex, article .math-error').length,
     // laid out as MathML (Temml's stylesheet makes <math> an inline flex box, so that a long formula can wrap;
-    // what it holds has display "block math", or a table for mtable), drawn at a real size, its TeX kept for screen readers
+    // what it holds has display "block math", or a table for mtable), drawn at a real size, its TeX kept for
+    // screen readers
     incomplete: formulas.filter(f => {
       const body = f.querySelector('semantics > :not(annotation)');
       // a long inline formula's pieces sit in one wrapping row (mrow.math-wrap), each piece laid out as MathML
@@ -127,9 +128,7 @@ def test_the_notation_page_renders_every_formula_and_is_saved_for_review(browser
         expected = "slate" if scheme == "dark" else "default"
         assert tab.locator("body").get_attribute("data-md-color-scheme") == expected
         # each formula is drawn: a box of real size, not an empty element
-        sizes = tab.evaluate(
-            "[...document.querySelectorAll('article math')].map(e => e.getBoundingClientRect().width)"
-        )
+        sizes = tab.evaluate("[...document.querySelectorAll('article math')].map(e => e.getBoundingClientRect().width)")
         assert min(sizes) > 3, sizes
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"notation-{scheme}.png"), full_page=True)

@@ -61,7 +61,13 @@ def test_scripts_handlers_and_javascript_urls_never_reach_a_reader(make_wiki) ->
 def test_the_real_pages_lose_nothing(real_site) -> None:
     html = (real_site / "topics" / "math" / "calculus" / "chain-rule" / "index.html").read_text(encoding="utf-8")
     assert html.count("<math") > 20 and "verify-mark verify-verified" in html
-    for kept in ("<mfrac>", '<annotation encoding="application/x-tex">', 'fence="true"', 'class="tml-', 'display="block"'):
+    for kept in (
+        "<mfrac>",
+        '<annotation encoding="application/x-tex">',
+        'fence="true"',
+        'class="tml-',
+        'display="block"',
+    ):
         assert kept in html, kept  # the sanitizer keeps Temml's elements, attributes and classes
 
 

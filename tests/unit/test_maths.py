@@ -69,8 +69,13 @@ def test_what_temml_cannot_typeset_is_an_error_with_its_message() -> None:
 
 
 def test_page_text_cannot_use_trusted_commands_or_expand_forever() -> None:
-    trusted = (r"\href{javascript:alert(1)}{x}", r"\htmlClass{md-header}{x}", r"\url{https://example.org}",
-               r"\htmlStyle{position:fixed}{x}", r"\includegraphics{/etc/passwd}")
+    trusted = (
+        r"\href{javascript:alert(1)}{x}",
+        r"\htmlClass{md-header}{x}",
+        r"\url{https://example.org}",
+        r"\htmlStyle{position:fixed}{x}",
+        r"\includegraphics{/etc/passwd}",
+    )
     for latex in trusted:  # trust is off: the command is an error at its line, never obeyed
         with pytest.raises(MathError, match="Unsupported function name|is not trusted"):
             typeset(latex, False)
@@ -227,7 +232,9 @@ def _shape(html: str) -> list[tuple[str, tuple[str, ...]]]:
 def _styles(html: str) -> list[str]:
     """Every style declaration, except the one nh3 cannot keep (display: block math), which the stylesheet sets."""
     found = re.findall(r'style="([^"]*)"', html)
-    return [";".join(d for d in (x.strip() for x in value.split(";")) if d and d != "display:block math") for value in found]
+    return [
+        ";".join(d for d in (x.strip() for x in value.split(";")) if d and d != "display:block math") for value in found
+    ]
 
 
 def test_the_sanitizer_keeps_every_element_and_attribute_temml_writes() -> None:
