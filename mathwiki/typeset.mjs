@@ -68,11 +68,8 @@ function tightenScripts(node, inScript) {
     node.type = "mrow";
   } else if (node.type === "msubsup" && isPrime(node.children[2])) {
     const [base, subscript, prime] = node.children;
-    const msub = Object.assign(Object.create(Object.getPrototypeOf(node)), {
-      type: "msub", attributes: {}, children: [base, subscript], classes: [], style: {}, label: "",
-    });
     node.type = "mrow";
-    node.children = [msub, prime];
+    node.children = [mathNode(node, "msub", [base, subscript]), prime];
   }
   const scripts = SCRIPTS[node.type] === 1;
   node.children.forEach((child, index) => tightenScripts(child, inScript || (scripts && index > 0)));

@@ -83,6 +83,68 @@ def test_page_text_cannot_use_trusted_commands_or_expand_forever() -> None:
         typeset(r"\def\a{\a\a}\a", False)
 
 
+def _operators(html: str) -> dict[str, list[str]]:
+    """Each operator's text with its explicit spacing ("" when the browser's dictionary decides)."""
+    found: dict[str, list[str]] = {}
+    for attrs, text in re.findall(r"<mo([^>]*)>([^<]*)</mo>", html):
+        spacing = re.findall(r'(?:lspace|rspace)="([^"]*)"', attrs)
+        found.setdefault(text, []).append(",".join(spacing))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("latex", "tight", "spaced"),
+    [
+        (r"x^{n-1} + y", ["−"], ["+"]),  # the minus in the exponent is tight, the plus on the line is not
+        (r"W^{(l+1)\top}", ["+"], []),
+        (r"\sum_{i=1}^{n} a_{i,j}", ["=", ","], ["∑"]),  # the limit's relation is tight, \sum keeps its space
+        (r"e^{-x^2/2} \le 1", ["−"], ["≤"]),
+        (r"\int_{a+b}^{c} f", ["+"], ["∫"]),
+        (r"\hat{x}_{k \pm 1}", ["±"], []),
+    ],
+)
+def test_operators_in_scripts_are_set_tight_as_tex_sets_them(latex: str, tight: list[str], spaced: list[str]) -> None:
+    for display in (False, True):
+        operators = _operators(typeset(latex, display))
+        for text in tight:
+            assert operators[text] == ["0em,0em"] * len(operators[text]), (latex, text, operators)
+        for text in spaced:
+            assert "0em,0em" not in operators[text], (latex, text, operators)
+
+
+@pytest.mark.parametrize("latex", [r"f'(x)", r"f''(x)", r"\phi'(z)", r"g^{\prime}", r"f'_x", r"y^{\prime\prime}"])
+def test_a_prime_follows_its_base_and_is_not_raised_twice(latex: str) -> None:
+    html = _mathml(typeset(latex, False))
+    assert html.count("′") >= 1
+    for script in re.findall(r"<msup>.*?</msup>|<msubsup>.*?</msubsup>", html):
+        assert "′" not in script, (latex, html)
+    if "_x" in latex:
+        assert "<msub><mi>f</mi><mi>x</mi></msub><mo" in html
+
+
+def test_a_long_inline_formula_can_break_after_its_relations_and_keeps_its_tex() -> None:
+    latex = (
+        r"L(\mathbf{w}) = \frac{1}{n}\sum_i (y_i - \mathbf{w}^\top \mathbf{x}_i)^2 + \lambda \lVert \mathbf{w} \rVert^2"
+    )
+    html = typeset(latex, False)
+    body = re.match(r'<math><semantics><mrow class="math-wrap">(.*)</mrow><annotation', html, re.S)
+    assert body, html[:200]
+    annotation = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', html, re.S)
+    assert annotation and html_module.unescape(annotation.group(1)) == latex
+    assert html.count('class="math-wrap"') == 1
+    # a display formula and a short one with no place to break are single rows
+    assert 'class="math-wrap"' not in typeset(latex, True) and 'class="math-wrap"' not in typeset("x^2", False)
+
+
+def test_a_lone_operator_between_breaks_joins_the_piece_before_it() -> None:
+    # alone in its piece, an operator is spaced by the flex box around it, which spaces nothing
+    html = typeset(r"\lambda_1 \ge \dots \ge \lambda_d", False)
+    pieces = re.search(r'<mrow class="math-wrap">(.*)</mrow><annotation', html, re.S)
+    assert pieces
+    assert not re.search(r"<mrow><mo[^>]*>[^<]*</mo></mrow>", pieces.group(1)), html
+    assert re.search(r"<mo>≥</mo><mo>⋯</mo><mo>≥</mo>", html), html
+
+
 def test_a_page_is_typeset_in_one_round_trip_and_errors_are_reported() -> None:
     html = (
         '<p><span class="arithmatex">\\(x^{17}\\)</span></p>'
