@@ -17,7 +17,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-# The maths engine (Temml) and its font (STIX Two Math), pinned by package-lock.json; Node.js and npm come from Debian's nodejs and npm.
+# The maths engine (Temml) and its font (STIX Two Math), pinned by package-lock.json;
+# Node.js and npm come from Debian's nodejs and npm.
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
