@@ -53,7 +53,9 @@ function isPrime(node) {
   return node.type === "mo" && PRIMES.test(node.children.map((child) => child.text || "").join(""));
 }
 
-function tightenScripts(node, inScript) {
+// Where Chromium's MathML sets a formula differently from TeX, the tree is changed to read as TeX sets it: the
+// spacing in scripts and the primes, above.
+function setAsTex(node, inScript) {
   if (!node || !Array.isArray(node.children)) return;
   if (inScript && node.type === "mo" && node.attributes.lspace === undefined && node.attributes.rspace === undefined) {
     const text = node.children.map((child) => child.text || "").join("");
@@ -72,7 +74,7 @@ function tightenScripts(node, inScript) {
     node.children = [mathNode(node, "msub", [base, subscript]), prime];
   }
   const scripts = SCRIPTS[node.type] === 1;
-  node.children.forEach((child, index) => tightenScripts(child, inScript || (scripts && index > 0)));
+  node.children.forEach((child, index) => setAsTex(child, inScript || (scripts && index > 0)));
 }
 
 // A node of Temml's MathML tree, made like the ones Temml makes (its class is not exported).
@@ -124,7 +126,7 @@ function typeset(engine, item) {
   } else {
     tree = withAnnotation(temml.__renderToMathMLTree(item.tex, { ...options, annotate: false }), item.tex);
   }
-  tightenScripts(tree, false);
+  setAsTex(tree, false);
   return tree.toMarkup();
 }
 

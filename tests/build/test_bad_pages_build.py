@@ -1,4 +1,4 @@
-"""Each mistake an author can make in front matter or links fails the strict build, naming page and line."""
+"""Each mistake an author can make in front matter, links or formulas fails the strict build, naming page and line."""
 
 from __future__ import annotations
 
@@ -40,6 +40,25 @@ BAD = {
         + "\nSee [nowhere](missing-page.md).\n",
         11,
         "broken link 'missing-page.md'",
+    ),
+    "topics/bad-formula.md": (
+        "---\ntitle: Bad formula\ntags: [calculus]\ndate: 2026-01-01\n---\n" + BODY + "\nThe rate $\\frac{a$ here.\n",
+        11,
+        "cannot typeset formula '\\\\frac{a': Unexpected end of input",
+    ),
+    "topics/untrusted-formula.md": (
+        "---\ntitle: Untrusted\ntags: [calculus]\ndate: 2026-01-01\n---\n"
+        + BODY
+        + "\n$$\n\\href{javascript:alert(1)}{x}\n$$\n",
+        11,
+        "Unsupported function name: \\href",
+    ),
+    "topics/styled-formula.md": (
+        "---\ntitle: Styled\ntags: [calculus]\ndate: 2026-01-01\n---\n"
+        + BODY
+        + "\nSee $\\color{red;position:fixed;top:0}{x}$.\n",
+        11,
+        "Invalid color: 'red;position:fixed;top:0'",
     ),
     "topics/bad-anchor.md": (
         "---\ntitle: Bad anchor\ntags: [calculus]\ndate: 2026-01-01\n---\n"

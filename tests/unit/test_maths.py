@@ -79,6 +79,9 @@ def test_page_text_cannot_use_trusted_commands_or_expand_forever() -> None:
     for latex in trusted:  # trust is off: the command is an error at its line, never obeyed
         with pytest.raises(MathError, match="Unsupported function name|is not trusted"):
             typeset(latex, False)
+    for latex in (r"\color{red;position:fixed;top:0}{x}", r'\textcolor{red" onmouseover="alert(1)}{x}'):
+        with pytest.raises(MathError, match="Invalid color"):  # a colour is a colour, never more CSS or markup
+            typeset(latex, False)
     with pytest.raises(MathError, match="Too many expansions"):
         typeset(r"\def\a{\a\a}\a", False)
 
